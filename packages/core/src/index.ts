@@ -1,0 +1,44 @@
+export { BaseKeyValueStore } from './store.js';
+export { hasKvV2Extensions, type KvV2Extensions, type KvV2Store } from './extensions.js';
+export { CORE_ONLY, type StoreCapabilities } from './capabilities.js';
+export type {
+  KeyMetadata,
+  MetadataPatch,
+  MetadataUpdate,
+  MetadataWriteResult,
+  MountConfig,
+  MountConfigUpdate,
+  ReadOptions,
+  Secret,
+  SecretData,
+  Subkeys,
+  SubkeysOptions,
+  VersionMetadata,
+  VersionState,
+  VersionsOptions,
+  WriteOptions,
+} from './types.js';
+export {
+  CheckAndSetError,
+  EncryptionKeyError,
+  InvalidRequestError,
+  KvError,
+  PermissionDeniedError,
+  RequestTooLargeError,
+  SecretNotFoundError,
+  ServerError,
+  StoreCorruptedError,
+  StoreUnavailableError,
+  TransportError,
+  UnsupportedOperationError,
+  type CheckAndSetCode,
+  type InvalidRequestCode,
+  type KvErrorCode,
+  type KvErrorOptions,
+  type NotFoundReason,
+} from './errors.js';
+export { cloneJsonObject, cloneJsonValue, isPlainObject, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
+export { applyMergePatch } from './merge-patch.js';
+export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
+export { compareUtf8 } from './sort.js';
+export { formatDuration, parseDuration } from './durations.js';

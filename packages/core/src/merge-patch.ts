@@ -1,0 +1,29 @@
+import { isPlainObject, type JsonObject, type JsonValue } from './json.js';
+
+/**
+ * Applies an RFC 7386 JSON Merge Patch: objects merge key by key, `null` removes a key, and
+ * everything else (arrays and scalars included) replaces the target wholesale.
+ *
+ * Neither argument is modified; the result may share unchanged sub-trees with both, so treat
+ * all three as immutable (the stores copy data in and out).
+ */
+export function applyMergePatch(target: JsonObject, patch: JsonObject): JsonObject;
+export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue;
+export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
+  if (!isPlainObject(patch)) return patch;
+  const result: JsonObject = isPlainObject(target) ? { ...(target as JsonObject) } : {};
+  for (const key of Object.keys(patch)) {
+    const value = (patch as JsonObject)[key] as JsonValue;
+    if (value === null) {
+      delete result[key];
+    } else {
+      const merged = applyMergePatch(Object.hasOwn(result, key) ? result[key] : undefined, value);
+      if (key === '__proto__') {
+        Object.defineProperty(result, key, { value: merged, enumerable: true, writable: true, configurable: true });
+      } else {
+        result[key] = merged;
+      }
+    }
+  }
+  return result;
+}
