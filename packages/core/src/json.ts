@@ -65,15 +65,23 @@ function cloneValue(value: unknown, where: string, depth: number): JsonValue {
 function cloneObject(value: Record<string, unknown>, where: string, depth: number): JsonObject {
   const out: JsonObject = {};
   for (const key of Object.keys(value)) {
-    const copy = cloneValue(value[key], `${where}.${key}`, depth);
-    // A plain assignment to "__proto__" would replace the prototype instead of adding a key.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[key] = copy;
-    }
+    setOwn(out, key, cloneValue(value[key], `${where}.${key}`, depth));
   }
   return out;
+}
+
+/** `map[key]` for own properties only (never something inherited, such as `constructor`). */
+export function getOwn<V>(map: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** `map[key] = value`, also for the key `__proto__` (which an assignment would turn into a prototype change). */
+export function setOwn<V>(map: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__') {
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    map[key] = value;
+  }
 }
 
 function invalid(where: string, problem: string): InvalidRequestError {

@@ -1,4 +1,4 @@
-import { isPlainObject, type JsonObject, type JsonValue } from './json.js';
+import { isPlainObject, setOwn, type JsonObject, type JsonValue } from './json.js';
 
 /**
  * Applies an RFC 7386 JSON Merge Patch: objects merge key by key, `null` removes a key, and
@@ -17,12 +17,7 @@ export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue)
     if (value === null) {
       delete result[key];
     } else {
-      const merged = applyMergePatch(Object.hasOwn(result, key) ? result[key] : undefined, value);
-      if (key === '__proto__') {
-        Object.defineProperty(result, key, { value: merged, enumerable: true, writable: true, configurable: true });
-      } else {
-        result[key] = merged;
-      }
+      setOwn(result, key, applyMergePatch(Object.hasOwn(result, key) ? result[key] : undefined, value));
     }
   }
   return result;
