@@ -42,3 +42,15 @@ export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';
 export { formatDuration, parseDuration } from './durations.js';
+export {
+  booleanValue,
+  casOption,
+  keyDeleteAfter,
+  maxVersionsValue,
+  mountDeleteAfter,
+  objectParameter,
+  optionalCount,
+  optionalInteger,
+  versionList,
+} from './inputs.js';
+export { validateCustomMetadata } from './custom-metadata.js';

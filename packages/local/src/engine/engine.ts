@@ -1,14 +1,24 @@
 import {
   applyMergePatch,
+  booleanValue,
+  casOption,
   CheckAndSetError,
   cloneJsonObject,
   compareUtf8,
   getOwn,
   InvalidRequestError,
+  keyDeleteAfter,
+  maxVersionsValue,
+  mountDeleteAfter,
   normalizeSecretPath,
+  objectParameter,
+  optionalCount,
+  optionalInteger,
   ServerError,
   setOwn,
   SecretNotFoundError,
+  validateCustomMetadata,
+  versionList,
   type JsonObject,
   type MetadataPatch,
   type MetadataUpdate,
@@ -16,9 +26,7 @@ import {
   type VersionMetadata,
 } from '@kv2/core';
 import type { Change, Command, CommandResult, CommandResults, Outcome } from './commands.js';
-import { validateCustomMetadata } from './custom-metadata.js';
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
-import { casOption, booleanValue, keyDeleteAfter, maxVersionsValue, optionalCount, optionalInteger, versionList } from './inputs.js';
 import { addVersion, effectiveDeleteAfter, isDeleted, newKeyRecord } from './lifecycle.js';
 import { copyData, keyMetadata, mountConfig, subkeysOf, versionMetadata } from './views.js';
 
@@ -281,7 +289,7 @@ function isEmptyMap(map: Record<string, unknown>): boolean {
 
 function writeMetadata(doc: StoreDocument, rawPath: string, update: MetadataUpdate, now: Date) {
   const path = normalizeSecretPath(rawPath, 'write');
-  if (typeof update !== 'object' || update === null) throw new InvalidRequestError('metadata update must be an object', 'invalid_parameter');
+  objectParameter(update, 'metadata update');
   const maxVersions = update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions);
   const casRequired = update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required');
   const metadataCasRequired =
@@ -320,7 +328,7 @@ function writeMetadata(doc: StoreDocument, rawPath: string, update: MetadataUpda
 // OpenBao's order: nothing patchable → no-op (even for unknown keys) → validation → 404 → CAS.
 function patchMetadata(doc: StoreDocument, rawPath: string, patch: MetadataPatch, now: Date) {
   const path = normalizeSecretPath(rawPath, 'write');
-  if (typeof patch !== 'object' || patch === null) throw new InvalidRequestError('metadata patch must be an object', 'invalid_parameter');
+  objectParameter(patch, 'metadata patch');
   const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = patch;
   if (
     maxVersions === undefined &&
@@ -368,7 +376,7 @@ function patchMetadata(doc: StoreDocument, rawPath: string, patch: MetadataPatch
 }
 
 function writeConfig(doc: StoreDocument, update: MountConfigUpdate) {
-  if (typeof update !== 'object' || update === null) throw new InvalidRequestError('config update must be an object', 'invalid_parameter');
+  objectParameter(update, 'config update');
   const config = { ...doc.config };
   let changed = false;
   if (update.maxVersions !== undefined) {
@@ -384,12 +392,8 @@ function writeConfig(doc: StoreDocument, update: MountConfigUpdate) {
     changed = true;
   }
   if (update.deleteVersionAfter !== undefined) {
-    const seconds = update.deleteVersionAfter;
-    if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds)) {
-      throw new InvalidRequestError('delete_version_after must be whole seconds', 'invalid_parameter');
-    }
     // Any negative value means "disabled" and is stored as -1 (OpenBao reports "-1s").
-    config.deleteVersionAfter = seconds < 0 ? -1 : seconds;
+    config.deleteVersionAfter = mountDeleteAfter(update.deleteVersionAfter);
     changed = true;
   }
   return changed ? done(undefined, [{ kind: 'config', config }]) : done(undefined);

@@ -1,0 +1,105 @@
+import { InvalidRequestError } from './errors.js';
+
+// The argument checks every kv2 door applies before doing anything: the engine (memory and file
+// stores) and the HTTP adapter both call these, so the same bad input gets the same typed error.
+
+const UINT32_MAX = 4_294_967_295;
+
+/**
+ * A version list: an iterable of non-negative integers, not empty. `emptyMessage` is OpenBao's
+ * text for "empty" (`No version number provided` for delete/undelete, lower-case for destroy).
+ * Throws {@link InvalidRequestError} (`invalid_versions`).
+ */
+export function versionList(versions: unknown, emptyMessage: string): number[] {
+  if (typeof versions !== 'object' || versions === null || typeof (versions as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new InvalidRequestError('versions must be an iterable of version numbers', 'invalid_versions');
+  }
+  const list = Array.from(versions as Iterable<unknown>);
+  if (list.length === 0) throw new InvalidRequestError(emptyMessage, 'invalid_versions');
+  for (const v of list) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new InvalidRequestError(`versions must be non-negative integers, got ${describe(v)}`, 'invalid_versions');
+    }
+  }
+  return list as number[];
+}
+
+/** A `cas` option: absent, or a non-negative integer. Throws {@link InvalidRequestError} (`invalid_cas`). */
+export function casOption(cas: unknown): number | undefined {
+  if (cas === undefined) return undefined;
+  if (typeof cas !== 'number' || !Number.isSafeInteger(cas) || cas < 0) {
+    throw new InvalidRequestError('error parsing check-and-set parameter', 'invalid_cas');
+  }
+  return cas;
+}
+
+/** An optional non-negative integer parameter such as `version` or `metadataCas` (`invalid_parameter`). */
+export function optionalCount(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidRequestError(`${field} must be a non-negative integer, got ${describe(value)}`, 'invalid_parameter');
+  }
+  return value;
+}
+
+/** An optional integer parameter (negative allowed), such as `depth` (`invalid_parameter`). */
+export function optionalInteger(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new InvalidRequestError(`${field} must be an integer, got ${describe(value)}`, 'invalid_parameter');
+  }
+  return value;
+}
+
+/** A `maxVersions` value: 0 to 2^32-1, as OpenBao stores it in a uint32 (`invalid_parameter`). */
+export function maxVersionsValue(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > UINT32_MAX) {
+    throw new InvalidRequestError(`max_versions must be an integer from 0 to ${UINT32_MAX}, got ${describe(value)}`, 'invalid_parameter');
+  }
+  return value;
+}
+
+/** A boolean parameter (`invalid_parameter`). */
+export function booleanValue(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidRequestError(`${field} must be a boolean, got ${describe(value)}`, 'invalid_parameter');
+  }
+  return value;
+}
+
+/** A key-level `deleteVersionAfter`: whole seconds, never negative (OpenBao's message for negative). */
+export function keyDeleteAfter(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new InvalidRequestError(`delete_version_after must be whole seconds, got ${describe(value)}`, 'invalid_parameter');
+  }
+  if (value < 0) {
+    throw new InvalidRequestError(
+      `Field validation failed: error converting input for field "delete_version_after": cannot provide negative value '${value}'`,
+      'invalid_parameter',
+    );
+  }
+  return value;
+}
+
+/**
+ * A mount-level `deleteVersionAfter`: whole seconds; any negative value means "disabled" and is
+ * returned as -1 (OpenBao stores and reports it as `-1s`).
+ */
+export function mountDeleteAfter(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new InvalidRequestError('delete_version_after must be whole seconds', 'invalid_parameter');
+  }
+  return value < 0 ? -1 : value;
+}
+
+/** An options-style argument (metadata update or patch, config update) must be an object. */
+export function objectParameter<T extends object>(value: T, label: string): T {
+  if (typeof value !== 'object' || value === null) throw new InvalidRequestError(`${label} must be an object`, 'invalid_parameter');
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  return value === null ? 'null' : typeof value;
+}
