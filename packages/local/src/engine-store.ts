@@ -17,6 +17,7 @@ import {
   type WriteOptions,
 } from '@kv2/core';
 import type { Command, CommandResult } from './engine/commands.js';
+import type { StoreDocument } from './engine/document.js';
 
 /**
  * A store whose every operation is one engine command. Subclasses decide only where the
@@ -86,5 +87,22 @@ export abstract class EngineKeyValueStore extends BaseKeyValueStore implements K
 
   writeConfig(update: MountConfigUpdate): Promise<void> {
     return this.execute({ op: 'writeConfig', update });
+  }
+
+  /**
+   * A deep copy of the whole mount (config, every key, version, timestamp and datum): the
+   * snapshot `kv2 export` writes. With `latestOnly`, each key keeps only its current version.
+   */
+  exportDocument(options?: { latestOnly?: boolean | undefined }): Promise<StoreDocument> {
+    return this.execute({ op: 'exportDocument', latestOnly: options?.latestOnly });
+  }
+
+  /**
+   * Loads a snapshot from {@link exportDocument} in one atomic step: it is validated first and
+   * a bad snapshot changes nothing. `replace` (the default) makes the store equal to the
+   * snapshot; `merge` replaces only the keys the snapshot has. The config is taken from it.
+   */
+  importDocument(document: unknown, options?: { mode?: 'merge' | 'replace' | undefined }): Promise<{ keys: number }> {
+    return this.execute({ op: 'importDocument', document, mode: options?.mode ?? 'replace' });
   }
 }

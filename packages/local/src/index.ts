@@ -3,3 +3,4 @@ export { EngineKeyValueStore } from './engine-store.js';
 export { executeCommand, applyChanges } from './engine/engine.js';
 export { isMutation, type Change, type Command, type CommandResult, type CommandResults, type Outcome } from './engine/commands.js';
 export { DOCUMENT_FORMAT, emptyDocument, type KeyRecord, type StoreDocument, type VersionRecord } from './engine/document.js';
+export { validateDocument } from './engine/document-validation.js';

@@ -10,7 +10,7 @@ import type {
   Subkeys,
   VersionMetadata,
 } from '@kv2/core';
-import type { KeyRecord } from './document.js';
+import type { KeyRecord, StoreDocument } from './document.js';
 
 /**
  * Every operation of the engine as plain data. Inputs are as the caller gave them; the engine
@@ -29,7 +29,9 @@ export type Command =
   | { op: 'deleteMetadata'; path: string }
   | { op: 'subkeys'; path: string; version?: number | undefined; depth?: number | undefined }
   | { op: 'readConfig' }
-  | { op: 'writeConfig'; update: MountConfigUpdate };
+  | { op: 'writeConfig'; update: MountConfigUpdate }
+  | { op: 'exportDocument'; latestOnly?: boolean | undefined }
+  | { op: 'importDocument'; document: unknown; mode: 'merge' | 'replace' };
 
 /** The result type of each command. */
 export interface CommandResults {
@@ -48,6 +50,8 @@ export interface CommandResults {
   subkeys: Subkeys;
   readConfig: MountConfig;
   writeConfig: undefined;
+  exportDocument: StoreDocument;
+  importDocument: { keys: number };
 }
 
 /** The result of command `C`. */
@@ -73,6 +77,7 @@ export function isMutation(command: Command): boolean {
     case 'readMetadata':
     case 'subkeys':
     case 'readConfig':
+    case 'exportDocument':
       return false;
     default:
       return true;

@@ -4,6 +4,7 @@ import {
   casOption,
   CheckAndSetError,
   cloneJsonObject,
+  cloneJsonValue,
   compareUtf8,
   getOwn,
   InvalidRequestError,
@@ -27,6 +28,7 @@ import {
 } from '@kv2/core';
 import type { Change, Command, CommandResult, CommandResults, Outcome } from './commands.js';
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
+import { validateDocument } from './document-validation.js';
 import { addVersion, effectiveDeleteAfter, isDeleted, newKeyRecord } from './lifecycle.js';
 import { copyData, keyMetadata, mountConfig, subkeysOf, versionMetadata } from './views.js';
 
@@ -103,6 +105,10 @@ function run(doc: StoreDocument, command: Command, now: Date): AnyOutcome {
       return done(mountConfig(doc.config));
     case 'writeConfig':
       return writeConfig(doc, command.update);
+    case 'exportDocument':
+      return done(exportDocument(doc, command.latestOnly === true));
+    case 'importDocument':
+      return importDocument(doc, command.document, command.mode);
     default:
       throw new InvalidRequestError(`unknown operation ${JSON.stringify((command as { op: unknown }).op)}`);
   }
@@ -397,4 +403,35 @@ function writeConfig(doc: StoreDocument, update: MountConfigUpdate) {
     changed = true;
   }
   return changed ? done(undefined, [{ kind: 'config', config }]) : done(undefined);
+}
+
+/** A deep copy of the whole mount; with `latestOnly`, each key keeps only its current version. */
+function exportDocument(doc: StoreDocument, latestOnly: boolean): StoreDocument {
+  const copy = structuredClone(doc);
+  if (latestOnly) {
+    for (const record of Object.values(copy.keys)) {
+      const current = getOwn(record.versions, String(record.currentVersion));
+      record.versions = current === undefined ? {} : { [String(record.currentVersion)]: current };
+    }
+  }
+  return copy;
+}
+
+/**
+ * Loads a whole document (a snapshot) in one step: validated first, so a bad snapshot changes
+ * nothing. `replace` removes keys the snapshot does not have; `merge` replaces only the keys it
+ * has. The snapshot's config replaces the mount's in both modes.
+ */
+function importDocument(doc: StoreDocument, document: unknown, mode: 'merge' | 'replace') {
+  const incoming = validateDocument(cloneJsonValue(document, 'document'));
+  const changes: Change[] = [{ kind: 'config', config: incoming.config }];
+  if (mode === 'replace') {
+    for (const path of Object.keys(doc.keys)) {
+      if (!Object.hasOwn(incoming.keys, path)) changes.push({ kind: 'key', path, record: null });
+    }
+  }
+  for (const path of Object.keys(incoming.keys)) {
+    changes.push({ kind: 'key', path, record: getOwn(incoming.keys, path) as KeyRecord });
+  }
+  return done({ keys: Object.keys(incoming.keys).length }, changes);
 }

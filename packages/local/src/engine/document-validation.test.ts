@@ -1,0 +1,57 @@
+import { InvalidRequestError } from '@kv2/core';
+import { describe, expect, it } from 'vitest';
+import { emptyDocument, type StoreDocument } from './document.js';
+import { validateDocument } from './document-validation.js';
+import { applyChanges, executeCommand } from './engine.js';
+
+function populated(): StoreDocument {
+  const doc = emptyDocument();
+  const now = new Date('2026-01-01T00:00:00Z');
+  for (const command of [
+    { op: 'write', path: 'a/b', data: { x: 1 } },
+    { op: 'write', path: 'a/b', data: { x: 2 } },
+    { op: 'destroy', path: 'a/b', versions: [1] },
+    { op: 'writeMetadata', path: 'm', update: { customMetadata: { owner: 'me' } } },
+  ] as const) {
+    applyChanges(doc, executeCommand(doc, command, now).changes);
+  }
+  return doc;
+}
+
+function problem(mutate: (doc: Record<string, unknown>) => void): string {
+  const doc = JSON.parse(JSON.stringify(populated())) as Record<string, unknown>;
+  mutate(doc);
+  try {
+    validateDocument(doc);
+  } catch (error) {
+    expect(InvalidRequestError.is(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected the document to be rejected');
+}
+
+type Doc = { keys: Record<string, { versions: Record<string, Record<string, unknown>> } & Record<string, unknown>> } & Record<string, unknown>;
+
+describe('validateDocument', () => {
+  it('accepts what the engine writes, including destroyed versions without data', () => {
+    const doc = populated();
+    expect(validateDocument(JSON.parse(JSON.stringify(doc)))).toEqual(doc);
+  });
+
+  it.each<[string, (doc: Doc) => void, RegExp]>([
+    ['an unknown format version', (d) => (d.format = 2), /unknown format version 2/],
+    ['a missing config', (d) => delete d.config, /config must be an object/],
+    ['a non-canonical path', (d) => (d.keys['/x'] = d.keys['m']!), /not a canonical secret path/],
+    ['a bad counter', (d) => (d.keys['a/b']!.currentVersion = -1), /currentVersion must be an integer/],
+    ['a bad timestamp', (d) => (d.keys['a/b']!.createdTime = 'yesterday'), /createdTime must be an ISO 8601/],
+    ['a version above current', (d) => (d.keys['a/b']!.versions['9'] = d.keys['a/b']!.versions['2']!), /not a version number/],
+    ['live data missing', (d) => delete d.keys['a/b']!.versions['2']!.data, /data is missing/],
+    ['non-string custom metadata', (d) => (d.keys['m']!.customMetadata = { owner: 1 }), /values must be strings/],
+  ])('rejects %s', (_name, mutate, message) => {
+    expect(problem(mutate as (doc: Record<string, unknown>) => void)).toMatch(message);
+  });
+
+  it.each([null, [], 'text', 42])('rejects the non-document %j', (value) => {
+    expect(() => validateDocument(value)).toThrow(/document must be an object/);
+  });
+});
