@@ -51,6 +51,7 @@ export {
   objectParameter,
   optionalCount,
   optionalInteger,
+  secretData,
   versionList,
 } from './inputs.js';
 export { validateCustomMetadata } from './custom-metadata.js';

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './errors.js';
+import { cloneJsonObject, type JsonObject } from './json.js';
 
 // The argument checks every kv2 door applies before doing anything: the engine (memory and file
 // stores) and the HTTP adapter both call these, so the same bad input gets the same typed error.
@@ -22,6 +23,15 @@ export function versionList(versions: unknown, emptyMessage: string): number[] {
     }
   }
   return list as number[];
+}
+
+/**
+ * The data of a write or patch: a copy of a JSON object ({@link cloneJsonObject}, `invalid_data`);
+ * `undefined` is OpenBao's "no data provided" (`no_data`).
+ */
+export function secretData(data: unknown): JsonObject {
+  if (data === undefined) throw new InvalidRequestError('no data provided', 'no_data');
+  return cloneJsonObject(data, 'data');
 }
 
 /** A `cas` option: absent, or a non-negative integer. Throws {@link InvalidRequestError} (`invalid_cas`). */
