@@ -3,7 +3,6 @@ import {
   booleanValue,
   casOption,
   CheckAndSetError,
-  cloneJsonObject,
   cloneJsonValue,
   compareUtf8,
   getOwn,
@@ -15,12 +14,12 @@ import {
   objectParameter,
   optionalCount,
   optionalInteger,
+  secretData,
   ServerError,
   setOwn,
   SecretNotFoundError,
   validateCustomMetadata,
   versionList,
-  type JsonObject,
   type MetadataPatch,
   type MetadataUpdate,
   type MountConfigUpdate,
@@ -149,11 +148,6 @@ function checkDataCas(record: KeyRecord | undefined, doc: StoreDocument, cas: nu
   } else if (doc.config.casRequired || record?.casRequired === true) {
     throw new CheckAndSetError('cas_required');
   }
-}
-
-function secretData(data: unknown): JsonObject {
-  if (data === undefined) throw new InvalidRequestError('no data provided', 'no_data');
-  return cloneJsonObject(data, 'data');
 }
 
 function newVersionResult(path: string, record: KeyRecord): Outcome<VersionMetadata> {
