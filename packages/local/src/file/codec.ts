@@ -1,0 +1,205 @@
+import { EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject } from '@kv2/core';
+import type { KeyRecord, StoreDocument, VersionRecord } from '../engine/document.js';
+import type { DataCipher, EncryptionHeader, EncryptionSecret } from './encryption.js';
+import type { FileDocument, FileKeyRecord, FileVersion } from './file-format.js';
+import { validateFileDocument } from './validate.js';
+
+/** The key material of one encrypted file, shared by every generation derived from the same load. */
+export interface FileEncryption {
+  readonly header: EncryptionHeader;
+  readonly cipher: DataCipher;
+  /**
+   * Set when a version's data fails authentication (it is decrypted lazily, on first use). From
+   * then on the store refuses to write, so the damaged file is not rewritten.
+   */
+  damage: StoreCorruptedError | undefined;
+}
+
+/** What the store keeps of its file: the engine's document and, for an encrypted file, its key. */
+export interface StoreContent {
+  readonly doc: StoreDocument;
+  readonly encryption: FileEncryption | null;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns store files into {@link StoreContent} and back.
+ *
+ * Reading parses and fully validates the file; in an encrypted file each version's data is
+ * decrypted only when something first touches it. Writing produces exactly
+ * `JSON.stringify(fileDocument, null, 2)`, but from cached pieces: the engine replaces a key's
+ * record whenever it changes it, so an unchanged record object is re-used as text and an
+ * unchanged version is never re-encrypted. A write therefore costs about the size of the file,
+ * not the cost of serialising (and encrypting) every secret again.
+ */
+export class DocumentCodec {
+  readonly #file: string;
+  readonly #secret: EncryptionSecret | null;
+  // Keyed by object identity; a record or version belongs to one file key (checked on use).
+  readonly #records = new WeakMap<KeyRecord, { encryption: FileEncryption | null; text: string }>();
+  readonly #sealed = new WeakMap<VersionRecord, { cipher: DataCipher; sealed: string }>();
+
+  constructor(file: string, secret: EncryptionSecret | null) {
+    this.#file = file;
+    this.#secret = secret;
+  }
+
+  /** Content for a file that does not exist yet (a new header and key check when encrypting). */
+  async create(doc: StoreDocument): Promise<StoreContent> {
+    if (this.#secret === null) return { doc, encryption: null };
+    const { header, cipher } = await this.#secret.createHeader();
+    return { doc, encryption: { header, cipher, damage: undefined } };
+  }
+
+  /**
+   * Parses a store file. Throws StoreCorruptedError for anything that is not a valid store
+   * document, and EncryptionKeyError when the file is encrypted and the store has no key or the
+   * wrong one (or has a key and the file is not encrypted).
+   */
+  async decode(bytes: Uint8Array): Promise<StoreContent> {
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      throw this.#corrupted('it is not valid UTF-8 text');
+    }
+    if (text.trim() === '') throw this.#corrupted('the file is empty');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      // V8's message quotes the text around the error, which may be a secret: keep only the position.
+      const position = /position (\d+)/.exec(String(error))?.[1];
+      const where = position === undefined ? ' (it ends too early: truncated?)' : ` (at character ${position})`;
+      throw this.#corrupted(`it is not valid JSON${where}`);
+    }
+    const file = validateFileDocument(value, this.#file);
+    if (file.encryption === undefined) {
+      if (this.#secret !== null) {
+        throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is not encrypted, but an encryption key was given`, 'encryption_key_invalid');
+      }
+      return { doc: file, encryption: null };
+    }
+    if (this.#secret === null) {
+      throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is encrypted; open it with its key or passphrase`, 'encryption_key_required');
+    }
+    const cipher = await this.#secret.unlock(file.encryption, this.#file);
+    const encryption: FileEncryption = { header: file.encryption, cipher, damage: undefined };
+    return { doc: this.#lazyDocument(file, encryption), encryption };
+  }
+
+  /** The file text for `content`: pretty-printed JSON, identical to `JSON.stringify(…, null, 2)`. */
+  encode(content: StoreContent): string {
+    const { doc, encryption } = content;
+    const parts = ['{\n  "format": ', JSON.stringify(doc.format)];
+    if (encryption !== null) parts.push(',\n  "encryption": ', indent(JSON.stringify(encryption.header, null, 2), '  '));
+    parts.push(',\n  "config": ', indent(JSON.stringify(doc.config, null, 2), '  '), ',\n  "keys": {');
+    let first = true;
+    for (const path of Object.keys(doc.keys)) {
+      const record = getOwn(doc.keys, path) as KeyRecord;
+      parts.push(first ? '\n    ' : ',\n    ', JSON.stringify(path), ': ', this.#recordText(path, record, encryption));
+      first = false;
+    }
+    parts.push(first ? '}\n}' : '\n  }\n}');
+    return parts.join('');
+  }
+
+  #recordText(path: string, record: KeyRecord, encryption: FileEncryption | null): string {
+    const cached = this.#records.get(record);
+    if (cached !== undefined && cached.encryption === encryption) return cached.text;
+    const onDisk = encryption === null ? record : this.#sealedRecord(path, record, encryption.cipher);
+    const text = indent(JSON.stringify(onDisk, null, 2), '    ');
+    this.#records.set(record, { encryption, text });
+    return text;
+  }
+
+  #sealedRecord(path: string, record: KeyRecord, cipher: DataCipher): FileKeyRecord {
+    const out = {} as Record<string, unknown>;
+    for (const field of Object.keys(record)) {
+      out[field] = field === 'versions' ? this.#sealedVersions(path, record.versions, cipher) : record[field as keyof KeyRecord];
+    }
+    return out as unknown as FileKeyRecord;
+  }
+
+  #sealedVersions(path: string, versions: Record<string, VersionRecord>, cipher: DataCipher): Record<string, FileVersion> {
+    const out: Record<string, FileVersion> = {};
+    for (const number of Object.keys(versions)) {
+      const version = getOwn(versions, number) as VersionRecord;
+      const sealed: FileVersion = { createdTime: version.createdTime, deletionTime: version.deletionTime, destroyed: version.destroyed };
+      if (!version.destroyed) sealed.encryptedData = this.#seal(path, number, version, cipher);
+      out[number] = sealed;
+    }
+    return out;
+  }
+
+  #seal(path: string, number: string, version: VersionRecord, cipher: DataCipher): string {
+    const cached = this.#sealed.get(version);
+    if (cached !== undefined && cached.cipher === cipher) return cached.sealed;
+    const sealed = cipher.seal(JSON.stringify(version.data), dataLabel(path, number));
+    this.#sealed.set(version, { cipher, sealed });
+    return sealed;
+  }
+
+  /** The document with every version's `data` decrypted on first access. */
+  #lazyDocument(file: FileDocument, encryption: FileEncryption): StoreDocument {
+    const keys: Record<string, KeyRecord> = {};
+    for (const path of Object.keys(file.keys)) {
+      const raw = getOwn(file.keys, path) as FileKeyRecord;
+      const versions: Record<string, VersionRecord> = {};
+      for (const number of Object.keys(raw.versions)) {
+        versions[number] = this.#lazyVersion(path, number, getOwn(raw.versions, number) as FileVersion, encryption);
+      }
+      setOwn(keys, path, { ...raw, versions });
+    }
+    return { format: file.format, config: file.config, keys };
+  }
+
+  #lazyVersion(path: string, number: string, raw: FileVersion, encryption: FileEncryption): VersionRecord {
+    const version: VersionRecord = { createdTime: raw.createdTime, deletionTime: raw.deletionTime, destroyed: raw.destroyed };
+    const sealed = raw.encryptedData;
+    if (sealed === undefined) return version;
+    this.#sealed.set(version, { cipher: encryption.cipher, sealed });
+    const open = (): JsonObject => {
+      const data = parseJson(encryption.cipher.open(sealed, dataLabel(path, number)));
+      if (!isPlainObject(data)) {
+        encryption.damage ??= this.#corrupted(`the data of version ${number} of ${JSON.stringify(path)} does not decrypt (altered or damaged)`);
+        throw encryption.damage;
+      }
+      return data as JsonObject;
+    };
+    Object.defineProperty(version, 'data', {
+      enumerable: true,
+      configurable: true,
+      get(): JsonObject {
+        const data = open();
+        Object.defineProperty(version, 'data', { value: data, enumerable: true, writable: true, configurable: true });
+        return data;
+      },
+    });
+    return version;
+  }
+
+  #corrupted(problem: string): StoreCorruptedError {
+    return new StoreCorruptedError(this.#file, problem);
+  }
+}
+
+/** The additional authenticated data of one version: it cannot be moved to another key or version. */
+function dataLabel(path: string, number: string): string {
+  return `kv2:data:${JSON.stringify([path, number])}`;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function indent(json: string, padding: string): string {
+  // JSON.stringify escapes newlines inside strings, so every raw newline starts a new line.
+  return json.replaceAll('\n', `\n${padding}`);
+}

@@ -1,0 +1,20 @@
+/**
+ * Runs tasks one after another in the order they were queued, so the mutations of one store
+ * instance never interleave (each one is lock → load → apply → write → unlock).
+ */
+export class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** Queues `task`; it starts when every task queued before it has settled. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(task);
+    // A failed task must not stop the ones after it.
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves once every task queued so far has settled. */
+  async drain(): Promise<void> {
+    await this.#tail;
+  }
+}
