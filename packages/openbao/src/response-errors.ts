@@ -12,6 +12,7 @@ import {
   type KvError,
 } from '@kv2/core';
 import { parseEnvelope, type Envelope } from './envelope.js';
+import { displayUrl } from './secrecy.js';
 import type { RawResponse } from './transport.js';
 import { decodeVersionMetadata } from './wire-decode.js';
 
@@ -43,6 +44,7 @@ export function errorFromResponse(response: RawResponse, path: string | undefine
   const envelope = parseEnvelope(response.text);
   const messages = envelope?.errors ?? [];
   const text = messages.join('\n');
+  if (response.status >= 300 && response.status < 400) return redirected(response);
   switch (response.status) {
     case 400:
       return badRequest(text);
@@ -73,6 +75,14 @@ function notFound(envelope: Envelope | undefined, path: string | undefined): Sec
     return wire === undefined ? undefined : new SecretNotFoundError(path, decodeVersionMetadata(wire, 'data.metadata'));
   }
   return (envelope.errors ?? []).length === 0 && envelope.warnings.length === 0 ? new SecretNotFoundError(path) : undefined;
+}
+
+// Following a redirect would send the token to another address, possibly another host.
+function redirected(response: RawResponse): ServerError {
+  const target = response.location === undefined ? 'another address' : displayUrl(response.location);
+  return new ServerError(response.status, [
+    `the server redirected to ${target}; kv2 does not follow redirects (the token would go along): point baseUrl at the address that answers`,
+  ]);
 }
 
 function badRequest(text: string): KvError {

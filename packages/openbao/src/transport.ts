@@ -18,6 +18,8 @@ export interface ApiRequest {
 export interface RawResponse {
   status: number;
   text: string;
+  /** The `Location` header of a redirect. */
+  location?: string | undefined;
 }
 
 // A freshly enabled KV v2 mount answers this (400) for a moment while it initialises; OpenBao's
@@ -50,7 +52,8 @@ async function exchange(connection: Connection, request: ApiRequest): Promise<Ra
   const url = requestUrl(connection, request);
   const headers: Record<string, string> = { 'X-Vault-Token': connection.token, Accept: 'application/json' };
   if (connection.namespace !== undefined) headers['X-Vault-Namespace'] = connection.namespace;
-  const init: RequestInit = { method: request.method, headers };
+  // Redirects are not followed: fetch would resend X-Vault-Token to wherever the Location points.
+  const init: RequestInit = { method: request.method, headers, redirect: 'manual' };
   if (request.body !== undefined) {
     headers['Content-Type'] = request.contentType ?? 'application/json';
     init.body = JSON.stringify(request.body);
@@ -70,7 +73,9 @@ async function exchange(connection: Connection, request: ApiRequest): Promise<Ra
   try {
     const response = await Promise.race([connection.fetch(url, init), gaveUp]);
     const text = await Promise.race([response.text(), gaveUp]);
-    return { status: response.status, text: response.status >= 300 ? redact(text, connection.token) : text };
+    if (response.status < 300) return { status: response.status, text };
+    const location = response.headers.get('location');
+    return { status: response.status, text: redact(text, connection.token), location: location === null ? undefined : resolveUrl(location, url) };
   } catch (error) {
     const where = `${request.method} ${displayUrl(url)}`;
     if (timedOut) {
@@ -81,5 +86,13 @@ async function exchange(connection: Connection, request: ApiRequest): Promise<Ra
     });
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function resolveUrl(location: string, base: string): string | undefined {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return undefined;
   }
 }

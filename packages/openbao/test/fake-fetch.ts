@@ -9,6 +9,7 @@ export interface SentRequest {
   /** The body parsed as JSON, or undefined when there was none. */
   body: unknown;
   signal: AbortSignal | undefined;
+  redirect: RequestInit['redirect'];
 }
 
 /** What a fake server answers for one request. */
@@ -26,6 +27,7 @@ export function fakeFetch(responder: Responder = () => noContent()): { fetch: Fe
       headers,
       body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
       signal: init.signal ?? undefined,
+      redirect: init.redirect,
     };
     requests.push(request);
     return responder(request);

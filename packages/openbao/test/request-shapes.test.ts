@@ -23,6 +23,7 @@ describe('request shapes', () => {
     expect(request?.headers['content-type']).toBeUndefined();
     expect(request?.body).toBeUndefined();
     expect(request?.signal).toBeInstanceOf(AbortSignal);
+    expect(request?.redirect).toBe('manual');
   });
 
   it('sends X-Vault-Namespace when a namespace is set', async () => {

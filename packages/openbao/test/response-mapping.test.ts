@@ -220,6 +220,14 @@ describe('other statuses', () => {
     expect(await failure(store.read('x'))).toMatchObject({ code: 'server_error', status: 503, message: 'Vault is sealed' });
   });
 
+  it('a redirect is not followed (the token would go along) → ServerError naming the target', async () => {
+    const { store, requests } = storeAnswering(() => new Response(null, { status: 307, headers: { Location: '/v1/secret/data/x?a=1' } }));
+    const error = await failure(store.read('x'));
+    expect(error).toMatchObject({ code: 'server_error', status: 307 });
+    expect(error.message).toContain('redirected to http://bao.test:8200/v1/secret/data/x;');
+    expect(requests).toHaveLength(1);
+  });
+
   it('a non-JSON error page (a proxy) → ServerError with the status', async () => {
     const { store } = storeAnswering(() => new Response('<html>Bad Gateway</html>', { status: 502 }));
     expect(await failure(store.read('x'))).toMatchObject({ code: 'server_error', status: 502, message: 'server answered 502' });
