@@ -1,0 +1,268 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { BaseKeyValueStore } from '@kv2/core';
+import type { CommandContext } from './context.js';
+import { CliError, UsageError } from './errors.js';
+import type { FlagGroup, FlagSpec, ParsedFlags } from './flags.js';
+import { sanitizePath, type KvTarget } from './paths.js';
+
+/** The file a local command uses when neither `-file` nor `KV2_FILE` says otherwise. */
+export const DEFAULT_FILE = '.kv2/data.json';
+
+/**
+ * The mount name a local store (file or memory) answers to. A local store is one KV v2 mount;
+ * kv commands address it as `secret/<key>` (or `-mount=secret <key>`), exactly as they would
+ * address the `secret/` mount of a server, so the same command line works on both.
+ */
+export const LOCAL_MOUNT = 'secret';
+
+/** Flags that choose the store: file, memory or server. */
+export const BACKEND_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'file',
+    kind: 'string',
+    placeholder: 'PATH',
+    description: `Use the file store at PATH. Default: KV2_FILE, else ${DEFAULT_FILE} in the working directory.`,
+  },
+  { name: 'memory', kind: 'bool', description: 'Use a fresh in-memory store (nothing is kept; mostly for tests).' },
+  {
+    name: 'address',
+    kind: 'string',
+    placeholder: 'URL',
+    description: 'Talk to the OpenBao, Vault or kv2 server at URL. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).',
+  },
+  { name: 'namespace', kind: 'string', aliases: ['ns'], placeholder: 'NS', description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.' },
+];
+
+/** Flags for an encrypted file store. Keys and passphrases are never accepted as flag values. */
+export const ENCRYPTION_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'encryption-key-file',
+    kind: 'string',
+    placeholder: 'PATH',
+    description: 'Read the 32-byte store key from PATH (raw bytes, hex or base64). Or set KV2_ENCRYPTION_KEY (hex or base64).',
+  },
+  {
+    name: 'encryption-passphrase-file',
+    kind: 'string',
+    placeholder: 'PATH',
+    description: 'Read the store passphrase from PATH (first line). Or set KV2_ENCRYPTION_PASSPHRASE.',
+  },
+];
+
+/** The backend flag group (store choice and encryption) as shown in `--help`. */
+export const BACKEND_GROUP: FlagGroup = { title: 'Store', flags: [...BACKEND_FLAGS, ...ENCRYPTION_FLAGS] };
+
+/** Which store a command uses, decided from flags and environment. */
+export type BackendChoice =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'remote'; readonly address: string; readonly namespace: string | undefined };
+
+/**
+ * Decides the store: `-memory`, `-file` and `-address` first (at most one), then `KV2_FILE`,
+ * then `BAO_ADDR`/`VAULT_ADDR`, then the default file. Throws {@link UsageError} for conflicts.
+ */
+export function chooseBackend(ctx: CommandContext, flags: ParsedFlags, command: string): BackendChoice {
+  const given = ['memory', 'file', 'address'].filter((name) => flags.has(name) && flags.bool(name) !== false);
+  if (given.length > 1) throw new UsageError(`choose one store: ${given.map((n) => `-${n}`).join(' and ')} cannot be combined`, command);
+  const namespace = flags.string('namespace') ?? env(ctx, 'BAO_NAMESPACE', 'VAULT_NAMESPACE');
+  if (flags.bool('memory') === true) return { kind: 'memory' };
+  const file = flags.string('file');
+  if (file !== undefined) return { kind: 'file', file: absolute(ctx, file, command) };
+  const address = flags.string('address');
+  if (address !== undefined) return { kind: 'remote', address, namespace };
+  const envFile = env(ctx, 'KV2_FILE');
+  if (envFile !== undefined) return { kind: 'file', file: absolute(ctx, envFile, command) };
+  const envAddress = env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
+  if (envAddress !== undefined) return { kind: 'remote', address: envAddress, namespace };
+  return { kind: 'file', file: resolve(ctx.cwd, DEFAULT_FILE) };
+}
+
+/** A store opened for one command; `close` releases its file lock or connections. */
+export interface OpenedStore {
+  readonly store: BaseKeyValueStore;
+  readonly choice: BackendChoice;
+  close(): Promise<void>;
+}
+
+/** Options for {@link openStore}. */
+export interface OpenStoreOptions {
+  /** The server mount to talk to (remote stores only). */
+  mount?: string | undefined;
+  /** Declare `mountConfig` (remote stores; `kv2 check -allow-mount-config`). Default false. */
+  allowMountConfig?: boolean | undefined;
+  /** Overrides the token from the environment (remote stores; `kv2 check -token`). */
+  token?: string | undefined;
+}
+
+/** Opens the chosen store. Local stores load lazily so a command never pays for what it does not use. */
+export async function openStore(ctx: CommandContext, choice: BackendChoice, flags: ParsedFlags, options: OpenStoreOptions = {}): Promise<OpenedStore> {
+  switch (choice.kind) {
+    case 'memory': {
+      const { MemoryKeyValueStore } = await import('@kv2/local');
+      const store = new MemoryKeyValueStore();
+      return { store, choice, close: () => store.close() };
+    }
+    case 'file': {
+      const encryption = await loadEncryption(ctx, flags);
+      const { FileKeyValueStore } = await import('@kv2/local');
+      const store = new FileKeyValueStore({ file: choice.file, ...(encryption === undefined ? {} : { encryption }) });
+      return { store, choice, close: () => store.close() };
+    }
+    case 'remote': {
+      const { OpenBaoKeyValueStore } = await import('@kv2/openbao');
+      const token = options.token ?? env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
+      if (token === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
+      const store = new OpenBaoKeyValueStore({
+        baseUrl: choice.address,
+        token,
+        mountPoint: options.mount ?? LOCAL_MOUNT,
+        namespace: choice.namespace,
+        allowMountConfig: options.allowMountConfig ?? false,
+        env: {},
+      });
+      return { store, choice, close: () => store.close() };
+    }
+  }
+}
+
+/**
+ * Resolves a kv command's path argument into mount and key, bao's way. With `-mount`, the
+ * argument is the key. Without it, the argument starts with the mount: a server is asked where
+ * its mounts are (`sys/internal/ui/mounts`, as bao does, so nested mounts such as `team/kv`
+ * work), and a local store is mount {@link LOCAL_MOUNT}.
+ */
+export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, arg: string, mountFlag: string | undefined, command: string): Promise<KvTarget> {
+  const path = arg.replace(/^\/+/, '');
+  let target: KvTarget;
+  if (mountFlag !== undefined && mountFlag !== '') {
+    target = { mount: sanitizePath(mountFlag), key: path };
+  } else if (choice.kind === 'remote') {
+    const mount = (await detectMount(ctx, choice, path)) ?? firstSegment(path);
+    target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
+  } else {
+    const mount = firstSegment(path);
+    target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
+  }
+  if (target.mount === '') throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
+  if (choice.kind !== 'remote' && target.mount !== LOCAL_MOUNT) {
+    throw new CliError(
+      `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in a local store: it is the single mount "${LOCAL_MOUNT}/" ` +
+        `(did you mean ${LOCAL_MOUNT}/${[target.mount, target.key].filter(Boolean).join('/')}?)`,
+    );
+  }
+  return target;
+}
+
+function firstSegment(path: string): string {
+  const slash = path.indexOf('/');
+  return slash === -1 ? path : path.slice(0, slash);
+}
+
+// bao's preflight (`kvPreflightVersionRequest`): the server names the mount that holds a path
+// and its KV version. Any failure leaves the decision to the first path segment.
+async function detectMount(ctx: CommandContext, choice: Extract<BackendChoice, { kind: 'remote' }>, path: string): Promise<string | undefined> {
+  const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
+  let url: URL;
+  try {
+    url = new URL(`v1/sys/internal/ui/mounts/${path.split('/').map(encodeURIComponent).join('/')}`, choice.address.replace(/\/*$/, '/'));
+  } catch {
+    return undefined;
+  }
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers['X-Vault-Token'] = token;
+  if (choice.namespace !== undefined) headers['X-Vault-Namespace'] = choice.namespace;
+  let body: unknown;
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return undefined;
+    body = await response.json();
+  } catch {
+    return undefined;
+  }
+  const data = (body as { data?: { path?: unknown; options?: { version?: unknown } | null } } | null)?.data;
+  if (typeof data?.path !== 'string') return undefined;
+  const version = data.options?.version;
+  if (version !== '2') throw new CliError(`${JSON.stringify(data.path)} is not a KV version 2 mount; kv2 speaks KV v2 only`);
+  const mount = sanitizePath(data.path);
+  // A namespaced answer prefixes the namespace; the path the user typed does not have it.
+  return path === mount || path.startsWith(`${mount}/`) ? mount : undefined;
+}
+
+/**
+ * The encryption of the file store, from `KV2_ENCRYPTION_KEY` / `KV2_ENCRYPTION_PASSPHRASE` or
+ * the `-encryption-*-file` flags; at most one source. Never from a flag value, so a key does not
+ * end up in shell history or `ps` output.
+ */
+export async function loadEncryption(ctx: CommandContext, flags: ParsedFlags): Promise<{ key: Uint8Array } | { passphrase: string } | undefined> {
+  const sources = [
+    ['KV2_ENCRYPTION_KEY', env(ctx, 'KV2_ENCRYPTION_KEY')],
+    ['KV2_ENCRYPTION_PASSPHRASE', env(ctx, 'KV2_ENCRYPTION_PASSPHRASE')],
+    ['-encryption-key-file', flags.string('encryption-key-file')],
+    ['-encryption-passphrase-file', flags.string('encryption-passphrase-file')],
+  ].filter((entry): entry is [string, string] => entry[1] !== undefined);
+  if (sources.length === 0) return undefined;
+  if (sources.length > 1) throw new CliError(`give one encryption secret, not several: ${sources.map(([name]) => name).join(', ')}`);
+  const [source, value] = sources[0] as [string, string];
+  switch (source) {
+    case 'KV2_ENCRYPTION_KEY':
+      return { key: decodeKey(Buffer.from(value.trim(), 'utf8'), source) };
+    case 'KV2_ENCRYPTION_PASSPHRASE':
+      return { passphrase: value };
+    case '-encryption-key-file':
+      return { key: decodeKey(await readSecretFile(ctx, value, source), source) };
+    default: {
+      const text = (await readSecretFile(ctx, value, source)).toString('utf8');
+      const passphrase = text.split(/\r?\n/)[0] ?? '';
+      if (passphrase === '') throw new CliError(`${source}: the file's first line is empty`);
+      return { passphrase };
+    }
+  }
+}
+
+// 32 raw bytes, or 64 hex digits, or base64/base64url of 32 bytes. Messages never echo the input.
+function decodeKey(bytes: Buffer, source: string): Uint8Array {
+  const text = bytes.toString('utf8').trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Uint8Array.from(Buffer.from(text, 'hex'));
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const decoded = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (decoded.length === 32) return Uint8Array.from(decoded);
+  }
+  if (bytes.length === 32) return Uint8Array.from(bytes);
+  throw new CliError(`${source}: the key must be 32 bytes: 64 hex digits, base64 of 32 bytes, or a 32-byte binary file`);
+}
+
+async function readSecretFile(ctx: CommandContext, path: string, source: string): Promise<Buffer> {
+  try {
+    return await readFile(resolve(ctx.cwd, path));
+  } catch (error) {
+    throw new CliError(`${source}: cannot read ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function absolute(ctx: CommandContext, file: string, command: string): string {
+  if (file.trim() === '') throw new UsageError('-file needs a path', command);
+  return isAbsolute(file) ? file : resolve(ctx.cwd, file);
+}
+
+/** The first of `names` set to a non-empty value in the command's environment. */
+export function env(ctx: CommandContext, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = ctx.env[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** A short description of the store for messages (never includes a token). */
+export function describeBackend(choice: BackendChoice): string {
+  switch (choice.kind) {
+    case 'memory':
+      return 'memory store';
+    case 'file':
+      return `file store ${choice.file}`;
+    case 'remote':
+      return `server ${choice.address}`;
+  }
+}

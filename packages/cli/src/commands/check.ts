@@ -1,0 +1,3 @@
+import type { CommandSpec } from '../command.js';
+/** Placeholder until @kv2/server lands. */
+export const checkCommands: readonly CommandSpec[] = [];

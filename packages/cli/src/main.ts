@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { KvError } from '@kv2/core';
+import type { CommandGroup, CommandSpec } from './command.js';
+import type { CommandContext } from './context.js';
+import { CliError, EXIT, UsageError } from './errors.js';
+import { parseFlags } from './flags.js';
+import { commandHelp, groupHelp } from './output/help.js';
+
+// Commands load on demand, so `kv2 kv get` never loads the server or the conformance suite.
+type Loader = () => Promise<readonly CommandSpec[]>;
+
+interface Entry {
+  readonly summary: string;
+  readonly load: Loader;
+}
+
+const loadKv: Loader = async () => (await import('./commands/kv.js')).kvCommands;
+const loadKvMetadata: Loader = async () => (await import('./commands/kv-metadata.js')).kvMetadataCommands;
+
+const COMMANDS: Readonly<Record<string, Entry>> = {
+  server: { summary: 'Start an OpenBao-compatible KV v2 server (like bao server -dev, but persistent)', load: async () => (await import('./commands/server.js')).serverCommands },
+  'kv get': { summary: 'Read a secret (the latest version, or -version N)', load: loadKv },
+  'kv put': { summary: 'Write a secret as a new version', load: loadKv },
+  'kv patch': { summary: 'Merge changes into the latest version, as a new version', load: loadKv },
+  'kv delete': { summary: 'Soft-delete the latest version, or -versions', load: loadKv },
+  'kv undelete': { summary: 'Restore soft-deleted versions', load: loadKv },
+  'kv destroy': { summary: 'Permanently remove the data of versions', load: loadKv },
+  'kv list': { summary: 'List the keys and folders under a path', load: loadKv },
+  'kv rollback': { summary: "Write an earlier version's data as a new version", load: loadKv },
+  'kv metadata get': { summary: "Show a key's metadata and the state of every version", load: loadKvMetadata },
+  'kv metadata put': { summary: "Create a key or change its settings", load: loadKvMetadata },
+  'kv metadata patch': { summary: "Merge changes into an existing key's settings", load: loadKvMetadata },
+  'kv metadata delete': { summary: 'Remove a key with all its versions and history', load: loadKvMetadata },
+  check: { summary: 'Run the KV v2 conformance suite against a live server', load: async () => (await import('./commands/check.js')).checkCommands },
+  export: { summary: 'Write a JSON snapshot of a store (all versions and metadata)', load: async () => (await import('./commands/transfer.js')).transferCommands },
+  import: { summary: 'Load a JSON snapshot into a store', load: async () => (await import('./commands/transfer.js')).transferCommands },
+};
+
+const GROUPS: Readonly<Record<string, string>> = {
+  '': `kv2: versioned secrets with OpenBao/Vault KV v2 semantics.
+The kv commands work on a local file store (${'.kv2/data.json'}) by default, or on a server when
+BAO_ADDR (or VAULT_ADDR, or -address) points at one; kv2 server runs such a server.`,
+  kv: `Read and write versioned secrets, like bao kv: the same subcommands, flags and output.
+PATH starts with the mount (secret/app/db), or use -mount=secret app/db.`,
+  'kv metadata': 'Read and change the metadata of keys, like bao kv metadata.',
+};
+
+/**
+ * Runs the kv2 command line and resolves to the exit code: 0 success, 1 failure, 2 usage error.
+ * Everything is written through `ctx`, so this also runs in-process.
+ */
+export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  try {
+    return await dispatch(argv, ctx);
+  } catch (error) {
+    return report(error, ctx);
+  }
+}
+
+async function dispatch(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const [first] = argv;
+  if (first === undefined || first === 'help' || first === '-h' || first === '--help' || first === '-help') {
+    const rest = first === 'help' ? argv.slice(1) : [];
+    if (rest.length > 0) return dispatch([...rest, '-h'], ctx);
+    ctx.stdout.write(groupHelp(group(''), ctx.stdout.style));
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === 'version' || first === '-version' || first === '--version' || first === '-v') {
+    ctx.stdout.line(`kv2 ${version()}`);
+    return EXIT.ok;
+  }
+
+  // The longest run of leading words that names a command or a group.
+  let words: string[] = [];
+  for (const word of argv) {
+    const candidate = [...words, word].join(' ');
+    if (COMMANDS[candidate] === undefined && GROUPS[candidate] === undefined) break;
+    words = [...words, word];
+  }
+  const name = words.join(' ');
+  const args = argv.slice(words.length);
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    if (name === '' || GROUPS[name] === undefined) throw new UsageError(`unknown command ${JSON.stringify(argv[0])}`, '');
+    const next = args[0];
+    if (next === undefined || ['-h', '-help', '--help'].includes(next)) {
+      ctx.stdout.write(groupHelp(group(name), ctx.stdout.style));
+      return next === undefined ? EXIT.usage : EXIT.ok;
+    }
+    throw new UsageError(`unknown command "kv2 ${name} ${next}"`, name);
+  }
+  const spec = (await entry.load()).find((command) => command.name === name);
+  if (spec === undefined) throw new Error(`command ${name} is registered but not implemented`);
+  const flags = parseFlags(args, spec.flags, name);
+  if (flags.help) {
+    ctx.stdout.write(commandHelp(spec, ctx.stdout.style));
+    return EXIT.ok;
+  }
+  return spec.run(ctx, flags);
+}
+
+function group(name: string): CommandGroup {
+  const prefix = name === '' ? '' : `${name} `;
+  const entries: { name: string; summary: string }[] = [];
+  const seen = new Set<string>();
+  for (const [command, entry] of Object.entries(COMMANDS)) {
+    if (!command.startsWith(prefix)) continue;
+    const rest = command.slice(prefix.length).split(' ');
+    const head = rest[0] as string;
+    if (seen.has(head)) continue;
+    seen.add(head);
+    const sub = `${prefix}${head}`;
+    entries.push({ name: head, summary: rest.length > 1 ? firstLine(GROUPS[sub] ?? '') : entry.summary });
+  }
+  return { name, summary: firstLine(GROUPS[name] ?? ''), description: GROUPS[name] ?? '', entries };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+function report(error: unknown, ctx: CommandContext): number {
+  const style = ctx.stderr.style;
+  if (error instanceof UsageError) {
+    ctx.stderr.line(`${style.red('Error:')} ${error.message}`);
+    ctx.stderr.line(`Run "kv2${error.command === '' ? '' : ` ${error.command}`} -h" for usage.`);
+    return EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    ctx.stderr.line(`${style.red('Error:')} ${error.message}`);
+    return error.exitCode;
+  }
+  if (KvError.is(error)) {
+    ctx.stderr.line(`${style.red('Error:')} ${error.message} (${error.code})`);
+    return EXIT.failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.stderr.line(`${style.red('Error:')} ${message}`);
+  if (ctx.env.KV2_DEBUG !== undefined && error instanceof Error && error.stack !== undefined) ctx.stderr.line(error.stack);
+  return EXIT.failure;
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

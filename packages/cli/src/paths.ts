@@ -1,0 +1,34 @@
+import { UsageError } from './errors.js';
+
+/** Where a kv command points: the mount and the key inside it. */
+export interface KvTarget {
+  /** The mount path without slashes, e.g. `secret` or `team/kv`. */
+  readonly mount: string;
+  /** The key inside the mount, as typed (the store applies the path rule); `''` for a mount's top level. */
+  readonly key: string;
+}
+
+/** Trims a mount or path the way bao's `sanitizePath` does: spaces and leading/trailing slashes. */
+export function sanitizePath(path: string): string {
+  return path.trim().replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/**
+ * Splits a kv command's path argument as bao does. With `-mount`, the argument is the key.
+ * Without it, the argument is `<mount>/<key>` and `mountOf` says how long the mount part is
+ * (bao asks the server; locally it is the first segment).
+ */
+export function splitTarget(arg: string, mountFlag: string | undefined, command: string): { mount: string | undefined; rest: string } {
+  if (mountFlag !== undefined && mountFlag !== '') {
+    const mount = sanitizePath(mountFlag);
+    if (mount === '') throw new UsageError('-mount needs a mount path such as secret', command);
+    return { mount, rest: arg.replace(/^\/+/, '') };
+  }
+  return { mount: undefined, rest: arg.replace(/^\/+/, '') };
+}
+
+/** `<mount>/<prefix>/<key>` as bao prints paths (`secret/data/app/db`); no trailing slash. */
+export function apiPath(target: KvTarget, prefix: string): string {
+  const key = sanitizePath(target.key);
+  return [target.mount, prefix, key].filter((part) => part !== '').join('/');
+}
