@@ -1,0 +1,142 @@
+import { InvalidRequestError, type MetadataPatch } from '@kv2/core';
+import type { Behaviour } from '../types.js';
+import { expectNotFound, expectUnchanged, seconds, snapshot } from './helpers.js';
+
+/** Metadata PATCH: JSON merge patch of the patchable fields (spec 6.3; scenarios 20, 21, 25-27). */
+export const metadataPatchBehaviours: readonly Behaviour[] = [
+  {
+    name: 'patchMetadata merges custom metadata key by key; null removes a key (scenario 25)',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await kv.writeMetadata('foo', { customMetadata: { foo: 'abc', bar: 'def' } });
+      const steps: Array<[MetadataPatch['customMetadata'], Record<string, string> | null]> = [
+        [{}, { foo: 'abc', bar: 'def' }],
+        [{ baz: 'ghi' }, { foo: 'abc', bar: 'def', baz: 'ghi' }],
+        [{ foo: null }, { bar: 'def', baz: 'ghi' }],
+        [{ foo: 'ghi' }, { bar: 'def', baz: 'ghi', foo: 'ghi' }],
+        [{ foo: 'def', bar: null, baz: 'ghi' }, { foo: 'def', baz: 'ghi' }],
+        [{ foo: null, baz: null }, null],
+      ];
+      for (const [patch, expected] of steps) {
+        await kv.patchMetadata('foo', { customMetadata: patch });
+        assert.equal((await kv.readMetadata('foo')).customMetadata, expected, `after patching ${JSON.stringify(patch)}`);
+      }
+    },
+  },
+  {
+    name: 'patchMetadata with custom metadata null removes the whole map',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await kv.writeMetadata('foo', { customMetadata: { a: 'b', c: 'd' }, maxVersions: 4 });
+      await kv.patchMetadata('foo', { customMetadata: null });
+      const meta = await kv.readMetadata('foo');
+      assert.equal(meta.customMetadata, null, 'customMetadata');
+      assert.equal(meta.maxVersions, 4, 'other fields kept');
+    },
+  },
+  {
+    name: 'patchMetadata with nothing patchable changes nothing, not even updatedTime, even on unknown keys (scenario 26)',
+    requires: ['extensions', 'controllableClock'],
+    async run(ctx) {
+      const { kv, clock, assert } = ctx;
+      await kv.writeMetadata('foo', { maxVersions: 3 });
+      clock.advance(seconds(5));
+      const before = await snapshot(ctx, ['foo', 'nope']);
+      assert.equal(await kv.patchMetadata('foo', {}), { warnings: [] }, 'result of an empty patch');
+      await kv.patchMetadata('foo', { metadataCas: 1 });
+      await kv.patchMetadata('foo', { createdTime: new Date(0), currentVersion: 9, versions: {} } as MetadataPatch);
+      await kv.patchMetadata('nope', {});
+      await expectUnchanged(ctx, ['foo', 'nope'], before, 'after no-op patches');
+    },
+  },
+  {
+    name: 'patchMetadata of an unknown key is not found and creates nothing (scenario 21)',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await expectNotFound(kv.patchMetadata('foo', { casRequired: true }), 'missing', 'patchMetadata of an unknown key');
+      await expectNotFound(kv.readMetadata('foo'), 'missing', 'nothing created');
+      assert.equal(await kv.list(''), [], 'nothing listed');
+    },
+  },
+  {
+    name: 'patchMetadata changes exactly the patched fields, the metadata version and updatedTime (scenario 26)',
+    requires: ['extensions', 'controllableClock'],
+    async run({ kv, clock, assert }) {
+      await kv.writeMetadata('foo', { customMetadata: { a: 'b' }, deleteVersionAfter: 60 });
+      await kv.write('foo', { x: 1 });
+      const before = await kv.readMetadata('foo');
+      clock.advance(seconds(7));
+      await kv.patchMetadata('foo', { casRequired: true, maxVersions: 5, deleteVersionAfter: null });
+      const after = await kv.readMetadata('foo');
+      assert.equal(
+        after,
+        { ...before, casRequired: true, maxVersions: 5, currentMetadataVersion: before.currentMetadataVersion + 1, updatedTime: clock.now() },
+        'metadata after the patch',
+      );
+    },
+  },
+  {
+    name: 'patchMetadata null resets max_versions to 0 and cas flags to false (scenario 27)',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await kv.writeMetadata('foo', { maxVersions: 10, casRequired: true, metadataCasRequired: true });
+      await kv.patchMetadata('foo', { maxVersions: null, casRequired: null, metadataCasRequired: null, metadataCas: 1 });
+      const meta = await kv.readMetadata('foo');
+      assert.equal([meta.maxVersions, meta.casRequired, meta.metadataCasRequired], [0, false, false], 'after the null patch');
+    },
+  },
+  {
+    name: 'patchMetadata delete_version_after: a positive value sets it; 0 and null leave it (OpenBao quirk)',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await kv.writeMetadata('foo', { maxVersions: 1 });
+      await kv.patchMetadata('foo', { deleteVersionAfter: 120 });
+      assert.equal((await kv.readMetadata('foo')).deleteVersionAfter, 120, 'after patching 120');
+      await kv.patchMetadata('foo', { deleteVersionAfter: 0 });
+      assert.equal((await kv.readMetadata('foo')).deleteVersionAfter, 120, 'after patching 0');
+      await kv.patchMetadata('foo', { deleteVersionAfter: null });
+      assert.equal((await kv.readMetadata('foo')).deleteVersionAfter, 120, 'after patching null');
+      await kv.writeMetadata('foo', { deleteVersionAfter: 0 });
+      assert.equal((await kv.readMetadata('foo')).deleteVersionAfter, 0, 'writeMetadata can clear it');
+    },
+  },
+  {
+    name: 'patchMetadata validates the patch and changes nothing when it is invalid (scenario 20)',
+    requires: ['extensions'],
+    async run(ctx) {
+      const { kv, assert } = ctx;
+      await kv.writeMetadata('foo', { customMetadata: { a: 'b' } });
+      const before = await snapshot(ctx, ['foo']);
+      const bad: unknown[] = [
+        { maxVersions: [1, 2, 3] },
+        { maxVersions: -2 },
+        { casRequired: 'yes' },
+        { customMetadata: { '': 'v' } },
+        { customMetadata: { 'un\u200bprintable': 'v' } },
+        { customMetadata: { k: 'un\u200bprintable' } },
+        { customMetadata: { ['k'.repeat(129)]: 'v' } },
+        { customMetadata: { k: 'v'.repeat(513) } },
+        { customMetadata: { k: { nested: 'x' } } },
+      ];
+      for (const patch of bad) {
+        await assert.rejects(kv.patchMetadata('foo', patch as MetadataPatch), InvalidRequestError, { status: 400 }, `patchMetadata(${JSON.stringify(patch)})`);
+      }
+      await expectUnchanged(ctx, ['foo'], before, 'after the rejected patches');
+    },
+  },
+  {
+    name: 'patchMetadata validates only the patch: it can grow custom metadata beyond 64 keys',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      const first: Record<string, string> = {};
+      const second: Record<string, string> = {};
+      for (let i = 0; i < 40; i++) {
+        first[`a${i}`] = 'x';
+        second[`b${i}`] = 'y';
+      }
+      await kv.writeMetadata('foo', { customMetadata: first });
+      await kv.patchMetadata('foo', { customMetadata: second });
+      assert.equal(Object.keys((await kv.readMetadata('foo')).customMetadata ?? {}).length, 80, 'merged key count');
+    },
+  },
+];
