@@ -1,0 +1,201 @@
+import { envelopeJson } from '../envelope.js';
+import { HttpError, multiError } from '../errors.js';
+import type { Mount, MountTable } from '../mounts.js';
+import { document, empty, errors, ok, type Reply } from '../reply.js';
+import type { Operation, Target } from '../target.js';
+
+/** Facts about the server that the `sys/` endpoints report. */
+export interface SysInfo {
+  readonly version: string;
+  readonly clusterName: string;
+  readonly clusterId: string;
+  /** When the server was created, in Unix seconds (the root token's creation time). */
+  readonly startedAt: number;
+  readonly tokenAccessor: string;
+}
+
+const PLUGIN_VERSION = 'v2.4.0+builtin';
+
+function methodNotAllowed(): HttpError {
+  return new HttpError(errors(405, []));
+}
+
+// OpenBao's fetchStatusCode: a missing parameter keeps the default; a non-integer is a 400.
+function statusCodeParam(query: Target['query'], name: string, fallback: number): number {
+  const raw = query?.[name];
+  if (raw === undefined) return fallback;
+  const text = Array.isArray(raw) ? (raw[0] as string) : (raw as string);
+  if (!/^[-+]?[0-9]+$/.test(text)) throw new HttpError(errors(400, []));
+  return Number.parseInt(text, 10);
+}
+
+/**
+ * `GET`/`HEAD sys/health` (unauthenticated): this server is always initialised, unsealed and
+ * active, so the status is `activecode` (default 200).
+ */
+export function health(target: Target, info: SysInfo): Reply {
+  if (target.op !== 'read' && target.op !== 'head') throw methodNotAllowed();
+  const status = statusCodeParam(target.query, 'activecode', 200);
+  for (const name of ['standbycode', 'sealedcode', 'uninitcode', 'perfstandbyokcode']) statusCodeParam(target.query, name, 0);
+  const body = {
+    initialized: true,
+    sealed: false,
+    standby: false,
+    replication_performance_mode: 'disabled',
+    replication_dr_mode: 'disabled',
+    server_time_utc: Math.floor(Date.now() / 1000),
+    version: info.version,
+    cluster_name: info.clusterName,
+    cluster_id: info.clusterId,
+  };
+  return target.op === 'head' ? empty(status, true) : document(status, body);
+}
+
+/** `GET sys/seal-status` (unauthenticated): unsealed, one-of-one Shamir. */
+export function sealStatus(target: Target, info: SysInfo): Reply {
+  if (target.op !== 'read') throw methodNotAllowed();
+  return document(200, {
+    type: 'shamir',
+    initialized: true,
+    sealed: false,
+    t: 1,
+    n: 1,
+    progress: 0,
+    nonce: '',
+    version: info.version,
+    build_date: '',
+    migration: false,
+    cluster_name: info.clusterName,
+    cluster_id: info.clusterId,
+    recovery_seal: false,
+    storage_type: 'kv2',
+  });
+}
+
+/** OpenBao's `mountInfo` for a KV v2 mount, keys sorted as Go prints a map. */
+function kvMountInfo(mount: Mount): Record<string, unknown> {
+  return {
+    accessor: mount.accessor,
+    config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0 },
+    deprecation_status: 'supported',
+    description: 'key/value secret storage',
+    external_entropy_access: false,
+    local: false,
+    options: { version: '2' },
+    plugin_version: '',
+    running_plugin_version: PLUGIN_VERSION,
+    running_sha256: '',
+    seal_wrap: false,
+    type: 'kv',
+    uuid: mount.uuid,
+  };
+}
+
+function sysMountInfo(info: SysInfo): Record<string, unknown> {
+  return {
+    accessor: `system_${info.clusterId.slice(0, 8)}`,
+    config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0, passthrough_request_headers: ['Accept'] },
+    description: 'system endpoints used for control, policy and debugging',
+    external_entropy_access: false,
+    local: false,
+    options: null,
+    plugin_version: '',
+    running_plugin_version: PLUGIN_VERSION,
+    running_sha256: '',
+    seal_wrap: true,
+    type: 'system',
+    uuid: info.clusterId,
+  };
+}
+
+function tokenMountInfo(info: SysInfo): Record<string, unknown> {
+  return {
+    accessor: info.tokenAccessor,
+    config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0, token_type: 'default-service' },
+    description: 'token based credentials',
+    external_entropy_access: false,
+    local: false,
+    options: null,
+    plugin_version: '',
+    running_plugin_version: PLUGIN_VERSION,
+    running_sha256: '',
+    seal_wrap: false,
+    type: 'token',
+    uuid: info.clusterId,
+  };
+}
+
+function sortedObject(entries: Array<[string, unknown]>): Record<string, unknown> {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * `GET sys/mounts` (authenticated): the KV v2 mounts and `sys/`. Like OpenBao, the mounts
+ * appear both in `data` and at the top level of the response.
+ */
+export function mounts(target: Target, table: MountTable, namespace: string, info: SysInfo): Reply {
+  if (target.op !== 'read') throw methodNotAllowed();
+  const entries: Array<[string, unknown]> = table.visible(namespace).map((m) => [m.prefix, kvMountInfo(m)]);
+  if (namespace === '') entries.push(['sys/', sysMountInfo(info)]);
+  const data = sortedObject(entries);
+  const envelope = envelopeJson(JSON.stringify(data), null, true);
+  let top = '';
+  for (const [key, value] of Object.entries(data)) top += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  return { status: 200, body: `{${top}${envelope.slice(1)}`, json: true };
+}
+
+/**
+ * `GET sys/internal/ui/mounts/<path>`: the mount a path falls in, as the `bao kv` CLI asks
+ * before every command (it reads `data.path` and `data.options.version`). A path outside every
+ * mount is a 403, as in OpenBao (so that mounts cannot be probed).
+ */
+export function uiMount(op: Operation, path: string, table: MountTable, namespace: string): Reply {
+  if (op !== 'read') throw methodNotAllowed();
+  if (path === '' || path === '/') return errors(400, [multiError(['path not set'])]);
+  let sanitized = path.endsWith('/') ? path : `${path}/`;
+  if (sanitized.startsWith('/')) sanitized = sanitized.slice(1);
+  const match = table.match(sanitized, namespace);
+  if (match === undefined) {
+    return errors(403, [`preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(sanitized)}`]);
+  }
+  return ok(JSON.stringify(sortedObject([...Object.entries(kvMountInfo(match.mount)), ['path', match.mount.prefix]])));
+}
+
+/**
+ * `GET sys/internal/ui/mounts`: the visible mounts (`secret` and `auth` groups). Without a valid
+ * token the groups are empty, as for an OpenBao whose mounts are not listed unauthenticated.
+ */
+export function uiMounts(op: Operation, table: MountTable, namespace: string, authenticated: boolean, info: SysInfo): Reply {
+  if (op !== 'read') throw methodNotAllowed();
+  const secret = authenticated ? sortedObject(table.visible(namespace).map((m) => [m.prefix, kvMountInfo(m)])) : {};
+  const auth = authenticated ? { 'token/': tokenMountInfo(info) } : {};
+  return ok(JSON.stringify({ auth, secret }));
+}
+
+/**
+ * `GET auth/token/lookup-self`: the root token's description. The `id` is the token the client
+ * presented — `bao login` stores exactly that value, so it must be echoed (see the README).
+ */
+export function lookupSelf(op: Operation, token: string, info: SysInfo): Reply {
+  if (op !== 'read' && op !== 'update') throw methodNotAllowed();
+  return ok(
+    JSON.stringify({
+      accessor: info.tokenAccessor,
+      creation_time: info.startedAt,
+      creation_ttl: 0,
+      display_name: 'root',
+      entity_id: '',
+      expire_time: null,
+      explicit_max_ttl: 0,
+      id: token,
+      meta: null,
+      num_uses: 0,
+      orphan: true,
+      path: 'auth/token/root',
+      policies: ['root'],
+      renewable: false,
+      ttl: 0,
+      type: 'service',
+    }),
+  );
+}

@@ -1,0 +1,77 @@
+import type { BaseKeyValueStore } from '@kv2/core';
+
+/**
+ * Returns the store that serves a mount in one namespace (`''` is the root namespace), or
+ * `undefined`/`null` when that namespace does not exist (the client then gets 404
+ * `namespace not found`). Called once per namespace and mount; the result is kept.
+ */
+export type StoreFactory = (
+  namespace: string,
+) => BaseKeyValueStore | null | undefined | Promise<BaseKeyValueStore | null | undefined>;
+
+/** What serves a mount: one store (root namespace only), or a factory (every namespace it accepts). */
+export type MountSource = BaseKeyValueStore | StoreFactory;
+
+/** One log entry. Entries never contain tokens, secret data or secret paths. */
+export interface ServerLogEntry {
+  /** How serious the entry is. */
+  readonly level: 'info' | 'warn' | 'error';
+  /** A stable, machine-readable name: `listening`, `closing`, `closed`, `signal`, `internal_error`. */
+  readonly event: string;
+  /** A human-readable sentence. */
+  readonly message: string;
+  /** Extra facts (addresses, error class names, stack frames without messages). */
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Receives the server's log entries. It is never called on the request hot path. */
+export type ServerLogger = (entry: ServerLogEntry) => void;
+
+/** Options of {@link createServer}. Give exactly one of `store`, `stores` or `mounts`. */
+export interface ServerOptions {
+  /**
+   * The one token that grants access, compared in constant time. Clients send it as
+   * `X-Vault-Token` or `Authorization: Bearer …`. Required and non-empty.
+   */
+  token: string;
+  /** The store behind mount `mount`, in the root namespace. */
+  store?: BaseKeyValueStore | undefined;
+  /**
+   * A store per namespace behind mount `mount`: namespaces (`X-Vault-Namespace`) keep separate
+   * data. The factory may return undefined to refuse a namespace.
+   */
+  stores?: StoreFactory | undefined;
+  /** The mount path used with `store`/`stores`. Default `secret`. */
+  mount?: string | undefined;
+  /**
+   * Several KV v2 mounts: mount path → store or per-namespace factory, e.g.
+   * `{ secret: storeA, team: (ns) => storeFor(ns) }`. Mount paths may not nest.
+   */
+  mounts?: Readonly<Record<string, MountSource>> | undefined;
+  /** The address to listen on. Default `127.0.0.1` (loopback only). */
+  host?: string | undefined;
+  /** The port to listen on when `listen()` is not given one. Default 8200; 0 picks a free port. */
+  port?: number | undefined;
+  /** Largest accepted request body; larger ones get 413 `http: request body too large`. Default 32 MiB. */
+  maxRequestBytes?: number | undefined;
+  /** Largest number of JSON strings (keys + string values) in a body. Default 1000, as OpenBao. */
+  maxJsonStrings?: number | undefined;
+  /** Where log entries go. Default: nowhere. */
+  logger?: ServerLogger | undefined;
+  /**
+   * Close gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close the
+   * stores); a second signal during the close exits at once. Default false.
+   */
+  installSignalHandlers?: boolean | undefined;
+  /** Close every store when the server closes. Default true. */
+  closeStores?: boolean | undefined;
+  /**
+   * How long `close()` waits for open connections to finish before cutting them (in-flight
+   * store operations still complete before the stores are closed). Default 10 000 ms.
+   */
+  shutdownTimeoutMs?: number | undefined;
+  /** The version `sys/health` reports. Default `2.4.0-kv2`. */
+  version?: string | undefined;
+  /** The cluster name `sys/health` reports. Default `kv2`. */
+  clusterName?: string | undefined;
+}
