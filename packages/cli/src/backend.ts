@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { BaseKeyValueStore } from '@kv2/core';
 import type { CommandContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
@@ -131,7 +132,8 @@ export async function openStore(ctx: CommandContext, choice: BackendChoice, flag
  * Resolves a kv command's path argument into mount and key, bao's way. With `-mount`, the
  * argument is the key. Without it, the argument starts with the mount: a server is asked where
  * its mounts are (`sys/internal/ui/mounts`, as bao does, so nested mounts such as `team/kv`
- * work), and a local store is mount {@link LOCAL_MOUNT}.
+ * work); locally the mount is the first segment, and must be {@link LOCAL_MOUNT} or a mount
+ * `kv2 server -mount` created a file for (see {@link mountFile}).
  */
 export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, arg: string, mountFlag: string | undefined, command: string): Promise<KvTarget> {
   const path = arg.replace(/^\/+/, '');
@@ -146,13 +148,38 @@ export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, 
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   }
   if (target.mount === '') throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
-  if (choice.kind !== 'remote' && target.mount !== LOCAL_MOUNT) {
+  if (choice.kind === 'file' && target.mount !== LOCAL_MOUNT && !existsSync(mountFile(choice.file, target.mount))) {
     throw new CliError(
-      `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in a local store: it is the single mount "${LOCAL_MOUNT}/" ` +
-        `(did you mean ${LOCAL_MOUNT}/${[target.mount, target.key].filter(Boolean).join('/')}?)`,
+      `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in the local store (no file ${mountFile(choice.file, target.mount)}); ` +
+        `the default mount is "${LOCAL_MOUNT}/" (did you mean ${LOCAL_MOUNT}/${[target.mount, target.key].filter(Boolean).join('/')}?)`,
     );
   }
   return target;
+}
+
+/**
+ * The file that holds a mount's data in a local store: the store file itself for
+ * {@link LOCAL_MOUNT}, and a sibling `<name>-<mount>.json` for any other mount (`/` in the mount
+ * becomes `_`), e.g. `.kv2/data-team.json`. `kv2 server -mount team` creates it.
+ */
+export function mountFile(file: string, mount: string): string {
+  if (mount === LOCAL_MOUNT) return file;
+  const dir = dirname(file);
+  const name = basename(file).replace(/\.json$/i, '');
+  return join(dir, `${name}-${mount.replace(/\//g, '_')}.json`);
+}
+
+/** The store for one mount of a local choice (file choices point at the mount's file). */
+export function forMount(choice: BackendChoice, mount: string): BackendChoice {
+  return choice.kind === 'file' ? { kind: 'file', file: mountFile(choice.file, mount) } : choice;
+}
+
+/** A local store choice (`kv2 server`): -memory, -file, KV2_FILE or the default file; never a server. */
+export function chooseLocalBackend(ctx: CommandContext, flags: ParsedFlags, command: string): Exclude<BackendChoice, { kind: 'remote' }> {
+  if (flags.bool('memory') === true && flags.has('file')) throw new UsageError('choose one store: -memory and -file cannot be combined', command);
+  if (flags.bool('memory') === true) return { kind: 'memory' };
+  const file = flags.string('file') ?? env(ctx, 'KV2_FILE');
+  return { kind: 'file', file: file === undefined ? resolve(ctx.cwd, DEFAULT_FILE) : absolute(ctx, file, command) };
 }
 
 function firstSegment(path: string): string {

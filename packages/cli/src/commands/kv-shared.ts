@@ -1,5 +1,5 @@
 import { hasKvV2Extensions, KvError, type BaseKeyValueStore, type KvV2Store } from '@kv2/core';
-import { BACKEND_GROUP, chooseBackend, openStore, resolveTarget } from '../backend.js';
+import { BACKEND_GROUP, chooseBackend, forMount, openStore, resolveTarget } from '../backend.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from '../flags.js';
@@ -69,7 +69,7 @@ export async function withKvStore<T>(
 ): Promise<T> {
   const choice = chooseBackend(ctx, flags, command);
   const target = await resolveTarget(ctx, choice, arg, flags.string('mount'), command);
-  const opened = await openStore(ctx, choice, flags, { mount: target.mount });
+  const opened = await openStore(ctx, forMount(choice, target.mount), flags, { mount: target.mount });
   try {
     return await fn(opened.store, target);
   } finally {

@@ -1,3 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { BaseKeyValueStore } from '@kv2/core';
+import { chooseLocalBackend, ENCRYPTION_FLAGS, env, loadEncryption, LOCAL_MOUNT, mountFile } from '../backend.js';
 import type { CommandSpec } from '../command.js';
-/** Placeholder until @kv2/server lands. */
-export const serverCommands: readonly CommandSpec[] = [];
+import type { CommandContext } from '../context.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import type { ParsedFlags } from '../flags.js';
+import { sanitizePath } from '../paths.js';
+
+/** Where `kv2 server` listens by default: loopback only, bao's dev port. */
+const DEFAULT_ADDRESS = '127.0.0.1:8200';
+/** The generated token's file, next to the data file. */
+const TOKEN_FILE = 'token';
+// Header-safe, as clients send it in X-Vault-Token.
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+
+/** A fresh root token: `kv2.` and 32 random bytes in base64url (like bao's `hvs.` tokens). */
+export function generateToken(): string {
+  return `kv2.${randomBytes(32).toString('base64url')}`;
+}
+
+/** Parses `host:port`, `[::1]:port` or `http://host:port`; port 0 picks a free port. */
+export function parseListenAddress(text: string, command: string): { host: string; port: number } {
+  const bare = text.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(bare);
+  const port = match === null ? NaN : Number(match[2]);
+  if (match === null || port > 65_535) throw new UsageError(`invalid -address ${JSON.stringify(text)}: use host:port, e.g. 127.0.0.1:8200 (port 0 picks a free one)`, command);
+  return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+}
+
+interface TokenSource {
+  token: string;
+  origin: string;
+}
+
+// -token, then KV2_TOKEN, then the token file next to the data, else a new one saved there.
+async function rootToken(ctx: CommandContext, flags: ParsedFlags, dataFile: string | undefined): Promise<TokenSource> {
+  const given = flags.string('token') ?? env(ctx, 'KV2_TOKEN');
+  if (given !== undefined) {
+    if (!TOKEN_PATTERN.test(given)) throw new UsageError('the token must be visible ASCII characters without spaces', 'server');
+    return { token: given, origin: flags.has('token') ? 'from -token' : 'from KV2_TOKEN' };
+  }
+  if (dataFile === undefined) return { token: generateToken(), origin: 'generated; -memory keeps nothing, so it changes on every start' };
+  const file = join(dirname(dataFile), TOKEN_FILE);
+  const shown = displayPath(ctx, file);
+  try {
+    const saved = (await readFile(file, 'utf8')).trim();
+    if (!TOKEN_PATTERN.test(saved)) throw new CliError(`the token file ${shown} is not a valid token; remove it to generate a new one`);
+    return { token: saved, origin: `from ${shown}` };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const token = generateToken();
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  // 'wx': never overwrite a token another server start wrote in the meantime.
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${token}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { token, origin: `generated, saved in ${shown} (mode 0600) so restarts keep it` };
+}
+
+function displayPath(ctx: CommandContext, file: string): string {
+  const rel = relative(ctx.cwd, file);
+  return rel !== '' && !rel.startsWith('..') ? rel : file;
+}
+
+function mountsFrom(flags: ParsedFlags): string[] {
+  const given = flags
+    .list('mount')
+    .flatMap((m) => m.split(','))
+    .map(sanitizePath)
+    .filter((m) => m !== '');
+  return given.length === 0 ? [LOCAL_MOUNT] : [...new Set(given)];
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const server: CommandSpec = {
+  name: 'server',
+  usage: '[flags]',
+  summary: 'Start an OpenBao-compatible KV v2 server',
+  description: `Starts an HTTP server that speaks OpenBao's KV v2 API, so curl, the bao and vault CLIs, hvac,
+node-vault and kv2's own adapter can use it. Like bao server -dev, but the data persists: by default
+in the file store .kv2/data.json in the working directory (-memory keeps nothing).
+
+The root token is -token, else KV2_TOKEN, else the one saved next to the data file (.kv2/token),
+else a new random one that is saved there (mode 0600), so a restart keeps the same token. The banner
+prints the address, the token and the export lines to paste; the token is printed nowhere else.
+
+Each -mount is a KV v2 mount (default: secret). Mount secret keeps its data in the data file;
+another mount M in a sibling file (.kv2/data-M.json), which local kv commands then also find.
+
+SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests finish (every
+acknowledged write is on disk), then the store is closed. A second signal exits at once.`,
+  examples: [
+    'kv2 server',
+    'kv2 server -address=127.0.0.1:0',
+    'kv2 server -memory -token=dev-only-token',
+    'kv2 server -mount=secret -mount=team -file=/var/lib/kv2/data.json',
+    'KV2_ENCRYPTION_PASSPHRASE=… kv2 server',
+  ],
+  flags: [
+    {
+      title: 'Server options',
+      flags: [
+        { name: 'address', kind: 'string', aliases: ['dev-listen-address'], placeholder: 'HOST:PORT', defaultText: DEFAULT_ADDRESS, description: 'Where to listen. Port 0 picks a free port (the banner shows it).' },
+        { name: 'token', kind: 'string', aliases: ['dev-root-token-id'], placeholder: 'TOKEN', description: 'The root token (default: KV2_TOKEN, else .kv2/token, else generated). Prefer KV2_TOKEN: flags show up in ps.' },
+        { name: 'mount', kind: 'list', placeholder: 'PATH', defaultText: 'secret', description: 'A KV v2 mount to serve (repeatable or comma-separated).' },
+        { name: 'memory', kind: 'bool', description: 'Keep the data in memory only (lost on stop).' },
+        { name: 'file', kind: 'string', placeholder: 'PATH', description: 'The data file (default: KV2_FILE, else .kv2/data.json).' },
+        { name: 'quiet', kind: 'bool', description: 'Do not log server events on stderr.' },
+      ],
+    },
+    { title: 'Encryption at rest (file store)', flags: ENCRYPTION_FLAGS },
+  ],
+  async run(ctx, flags) {
+    if (flags.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(flags.positionals[0])}`, this.name);
+    const { host, port } = parseListenAddress(flags.string('address') ?? DEFAULT_ADDRESS, this.name);
+    const choice = chooseLocalBackend(ctx, flags, this.name);
+    const mounts = mountsFrom(flags);
+    const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
+    const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
+
+    const { FileKeyValueStore, MemoryKeyValueStore } = await import('@kv2/local');
+    const { createServer } = await import('@kv2/server');
+    const stores: Record<string, BaseKeyValueStore> = {};
+    for (const mount of mounts) {
+      stores[mount] =
+        choice.kind === 'memory'
+          ? new MemoryKeyValueStore()
+          : new FileKeyValueStore({ file: mountFile(choice.file, mount), ...(encryption === undefined ? {} : { encryption }) });
+    }
+    // Opening now turns a wrong key or a corrupt file into an error before anything listens.
+    for (const store of Object.values(stores)) await store.list('');
+
+    const quiet = flags.bool('quiet') === true;
+    const kvServer = createServer({
+      token,
+      mounts: stores,
+      host,
+      installSignalHandlers: true,
+      logger: (entry) => {
+        if (quiet && entry.level === 'info') return;
+        const level = entry.level.toUpperCase();
+        const style = ctx.stderr.style;
+        const tag = entry.level === 'error' ? style.red(`[${level}]`) : entry.level === 'warn' ? style.yellow(`[${level}]`) : style.dim(`[${level}]`);
+        ctx.stderr.line(`${new Date().toISOString()} ${tag} ${entry.message}`);
+      },
+    });
+    let url: string;
+    try {
+      ({ url } = await kvServer.listen({ port, host }));
+    } catch (error) {
+      await kvServer.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CliError(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use (another server? try -address=127.0.0.1:0)' : error instanceof Error ? error.message : String(error)}`);
+    }
+
+    const style = ctx.stdout.style;
+    const storage =
+      choice.kind === 'memory'
+        ? 'memory (nothing is kept)'
+        : `file ${mounts.map((m) => displayPath(ctx, mountFile(choice.file, m))).join(', ')} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
+    const lines = [
+      style.bold(`==> kv2 server started: an OpenBao-compatible KV v2 API`),
+      '',
+      `        Address: ${url}`,
+      `         Mounts: ${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`,
+      `        Storage: ${storage}`,
+      `     Root Token: ${token}`,
+      `                 (${origin})`,
+      '',
+      'Paste these into your shell to use bao, vault, curl or kv2 with it:',
+      '',
+      `    export BAO_ADDR=${shellQuote(url)} BAO_TOKEN=${shellQuote(token)}`,
+      `    export VAULT_ADDR=${shellQuote(url)} VAULT_TOKEN=${shellQuote(token)}`,
+      '',
+      `Then: kv2 kv put ${mounts[0] ?? LOCAL_MOUNT}/hello who=world   (or bao kv put -mount=${mounts[0] ?? LOCAL_MOUNT} hello who=world)`,
+      'Stop with Ctrl+C (SIGINT) or SIGTERM: in-flight requests finish first.',
+      '',
+    ];
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+    await kvServer.closed;
+    ctx.stderr.line(style.bold('==> kv2 server stopped'));
+    return EXIT.ok;
+  },
+};
+
+/** `kv2 server`. */
+export const serverCommands: readonly CommandSpec[] = [server];

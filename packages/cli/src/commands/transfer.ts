@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidRequestError, KvError, type BaseKeyValueStore } from '@kv2/core';
 import type { StoreDocument } from '@kv2/local';
-import { BACKEND_GROUP, chooseBackend, describeBackend, openStore, type BackendChoice } from '../backend.js';
+import { BACKEND_GROUP, chooseBackend, describeBackend, forMount, openStore, type BackendChoice } from '../backend.js';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
@@ -11,7 +11,7 @@ import { Progress } from '../output/progress.js';
 import { exportRemote, importRemote } from '../snapshot-remote.js';
 import { extended, positionals } from './kv-shared.js';
 
-const MOUNT: FlagSpec = { name: 'mount', kind: 'string', placeholder: 'MOUNT', defaultText: 'secret', description: 'The server mount to export from or import into (servers only; a local store is one mount).' };
+const MOUNT: FlagSpec = { name: 'mount', kind: 'string', placeholder: 'MOUNT', defaultText: 'secret', description: 'The mount to export from or import into (locally, mounts other than secret are the files kv2 server -mount creates).' };
 
 // A local store exposes the engine's atomic, validated snapshot calls.
 interface SnapshotStore extends BaseKeyValueStore {
@@ -25,8 +25,9 @@ function snapshotStore(store: BaseKeyValueStore): SnapshotStore | undefined {
 }
 
 async function withStore<T>(ctx: CommandContext, flags: ParsedFlags, command: string, fn: (store: BaseKeyValueStore, choice: BackendChoice) => Promise<T>): Promise<T> {
-  const choice = chooseBackend(ctx, flags, command);
-  const opened = await openStore(ctx, choice, flags, { mount: flags.string('mount') ?? 'secret', allowMountConfig: flags.bool('allow-mount-config') === true });
+  const mount = flags.string('mount') ?? 'secret';
+  const choice = forMount(chooseBackend(ctx, flags, command), mount);
+  const opened = await openStore(ctx, choice, flags, { mount, allowMountConfig: flags.bool('allow-mount-config') === true });
   try {
     return await fn(opened.store, choice);
   } catch (error) {
