@@ -14,6 +14,11 @@ export interface CommandSpec {
   /** Example command lines (each shown as `$ …`), optionally with a `# comment` line before. */
   readonly examples: readonly string[];
   readonly flags: readonly FlagGroup[];
+  /**
+   * False for commands that take no positional arguments: a literal `--` is then ignored, so
+   * `pnpm start -- -address=…` (pnpm passes the `--` on) works.
+   */
+  readonly positionals?: false;
   /** Runs the command; resolves to the exit code. Throws UsageError/CliError/KvError on failure. */
   run(ctx: CommandContext, flags: ParsedFlags): Promise<number>;
 }

@@ -91,7 +91,7 @@ async function dispatch(argv: readonly string[], ctx: CommandContext): Promise<n
   }
   const spec = (await entry.load()).find((command) => command.name === name);
   if (spec === undefined) throw new Error(`command ${name} is registered but not implemented`);
-  const flags = parseFlags(args, spec.flags, name);
+  const flags = parseFlags(spec.positionals === false ? args.filter((arg) => arg !== '--') : args, spec.flags, name);
   if (flags.help) {
     ctx.stdout.write(commandHelp(spec, ctx.stdout.style));
     return EXIT.ok;

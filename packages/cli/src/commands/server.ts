@@ -86,6 +86,7 @@ function shellQuote(value: string): string {
 const server: CommandSpec = {
   name: 'server',
   usage: '[flags]',
+  positionals: false,
   summary: 'Start an OpenBao-compatible KV v2 server',
   description: `Starts an HTTP server that speaks OpenBao's KV v2 API, so curl, the bao and vault CLIs, hvac,
 node-vault and kv2's own adapter can use it. Like bao server -dev, but the data persists: by default
