@@ -207,6 +207,12 @@ export class RequestFramer {
             runStart = n;
             break;
           }
+          if (end - pos > MAX_HEAD_BYTES) {
+            // Too large to interpret (Node itself will refuse it): forward it as it is.
+            this.#state = PASSTHROUGH;
+            pos = n;
+            break;
+          }
           const info = this.#enterHead(chunk.subarray(pos, end));
           if (info !== null) {
             if (pos > runStart) emit(chunk.subarray(runStart, pos));
@@ -265,6 +271,12 @@ export class RequestFramer {
       this.#scanFrom = lineStart;
       if (this.#pendingLength <= MAX_HEAD_BYTES) return null;
       // Too large to interpret: forward everything as it is.
+      const withheld = Buffer.from(this.#pending.subarray(0, before));
+      this.#pendingLength = 0;
+      this.#state = PASSTHROUGH;
+      return { head: withheld, consumed: 0 };
+    }
+    if (end > MAX_HEAD_BYTES) {
       const withheld = Buffer.from(this.#pending.subarray(0, before));
       this.#pendingLength = 0;
       this.#state = PASSTHROUGH;
