@@ -12,25 +12,59 @@ const randomSegment = fc
 
 const segment = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...SEGMENTS) }, { weight: 1, arbitrary: randomSegment });
 
-/** A canonical secret path of one to three segments (shallow ones more often). */
-export const secretPath: fc.Arbitrary<string> = fc
-  .oneof(
-    { weight: 4, arbitrary: fc.array(segment, { minLength: 1, maxLength: 1 }) },
-    { weight: 3, arbitrary: fc.array(segment, { minLength: 2, maxLength: 2 }) },
-    { weight: 1, arbitrary: fc.array(segment, { minLength: 3, maxLength: 3 }) },
-  )
-  .map((segments) => segments.join('/'));
+/** A path of one to three segments taken from `segments` (shallow ones more often). */
+function pathOver(segments: readonly string[]): fc.Arbitrary<string> {
+  const part = fc.constantFrom(...segments);
+  return fc
+    .oneof(
+      { weight: 3, arbitrary: fc.array(part, { minLength: 1, maxLength: 1 }) },
+      { weight: 3, arbitrary: fc.array(part, { minLength: 2, maxLength: 2 }) },
+      { weight: 1, arbitrary: fc.array(part, { minLength: 3, maxLength: 3 }) },
+    )
+    .map((parts) => parts.join('/'));
+}
 
-/** A path and a read-style spelling of it (leading and/or trailing slash), for reads, lists, DELETE. */
-export const spelledPath: fc.Arbitrary<{ path: string; spelled: string }> = fc
-  .tuple(secretPath, fc.constantFrom('', '', '/'), fc.constantFrom('', '', '/'))
-  .map(([path, lead, trail]) => ({ path, spelled: `${lead}${path}${trail}` }));
+/**
+ * The secret paths of one property run: a few canonical paths over two or three segments, so
+ * that random commands keep meeting on the same keys, and secrets and folders share names.
+ */
+export const pathPool: fc.Arbitrary<string[]> = fc
+  .uniqueArray(segment, { minLength: 2, maxLength: 3 })
+  .chain((segments) => fc.uniqueArray(pathOver(segments), { minLength: 2, maxLength: 6 }));
 
-/** A list prefix: the top level or a folder, spelled with optional slashes. */
-export const listPrefix: fc.Arbitrary<{ path: string; spelled: string }> = fc.oneof(
-  fc.constantFrom({ path: '', spelled: '' }, { path: '', spelled: '/' }),
-  spelledPath,
-);
+/** A path together with how a command spells it. */
+export interface SpelledPath {
+  /** The canonical key. */
+  path: string;
+  /** What the call passes: for read-style calls, possibly with a leading and/or trailing slash. */
+  spelled: string;
+}
+
+/** The path arbitraries of one run, drawn from its pool. */
+export interface PathArbitraries {
+  secretPath: fc.Arbitrary<string>;
+  /** A read-style spelling (leading and/or trailing slash), for reads, DELETE-style calls. */
+  spelledPath: fc.Arbitrary<SpelledPath>;
+  /** A list prefix: the top level, a folder of the pool, or a leaf (which lists as []). */
+  listPrefix: fc.Arbitrary<SpelledPath>;
+}
+
+function spell(paths: fc.Arbitrary<string>): fc.Arbitrary<SpelledPath> {
+  return fc
+    .tuple(paths, fc.constantFrom('', '', '/'), fc.constantFrom('', '', '/'))
+    .map(([path, lead, trail]) => ({ path, spelled: path === '' ? lead : `${lead}${path}${trail}` }));
+}
+
+/** Path arbitraries over one run's pool. */
+export function pathArbitraries(pool: readonly string[]): PathArbitraries {
+  const secretPath = fc.constantFrom(...pool);
+  const folders = new Set<string>(['']);
+  for (const path of pool) {
+    const parts = path.split('/');
+    for (let i = 1; i <= parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  return { secretPath, spelledPath: spell(secretPath), listPrefix: spell(fc.constantFrom(...folders)) };
+}
 
 const dataKey = fc.oneof(fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor', 'ключ'), fc.string({ maxLength: 3 }));
 
@@ -56,10 +90,14 @@ export const casChoice: fc.Arbitrary<CasChoice> = fc.oneof(
 );
 
 /** A version list for delete/undelete/destroy (sometimes empty, which must be rejected). */
-export const versionList = fc.array(fc.nat(8), { maxLength: 3 });
+export const versionList = fc.array(fc.nat(5), { maxLength: 3 });
 
 /** An optional version to read (0 and absent mean the latest). */
-export const readVersion = fc.option(fc.nat(8), { nil: undefined });
+export const readVersion = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) },
+);
 
 const customKey = fc.constantFrom('owner', 'team', 'ключ', '__proto__', 'a b');
 const customValue = fc.constantFrom('x', 'y', 'значение', '😀');

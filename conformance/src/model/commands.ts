@@ -60,35 +60,41 @@ async function observe(model: KvModel, real: Real, path: string): Promise<void> 
   await expectOutcome(`then list(${show(parent)})`, () => real.store.list(parent), model.list(parent), real.timed);
 }
 
-const write = fc.tuple(arb.secretPath, arb.secretData, arb.casChoice).map(
-  ([path, data, cas]) =>
-    new Step(`write(${show(path)}, ${show(data)}, cas=${show(cas)})`, async (model, real) => {
-      const c = resolveCas(cas, model.keys.get(path)?.current ?? 0);
-      const call = `write(${show(path)}, ${show(data)}, { cas: ${show(c)} })`;
-      await expectOutcome(call, () => real.store.write(path, data, { cas: c }), model.write(path, data, c), real.timed);
-      await observe(model, real, path);
-    }),
-);
+function write(paths: arb.PathArbitraries) {
+  return fc.tuple(paths.secretPath, arb.secretData, arb.casChoice).map(
+    ([path, data, cas]) =>
+      new Step(`write(${show(path)}, ${show(data)}, cas=${show(cas)})`, async (model, real) => {
+        const c = resolveCas(cas, model.keys.get(path)?.current ?? 0);
+        const call = `write(${show(path)}, ${show(data)}, { cas: ${show(c)} })`;
+        await expectOutcome(call, () => real.store.write(path, data, { cas: c }), model.write(path, data, c), real.timed);
+        await observe(model, real, path);
+      }),
+  );
+}
 
-const patch = fc.tuple(arb.secretPath, arb.patchData, arb.casChoice).map(
-  ([path, data, cas]) =>
-    new Step(`patch(${show(path)}, ${show(data)}, cas=${show(cas)})`, async (model, real) => {
-      const c = resolveCas(cas, model.keys.get(path)?.current ?? 0);
-      const call = `patch(${show(path)}, ${show(data)}, { cas: ${show(c)} })`;
-      await expectOutcome(call, () => real.store.patch(path, data, { cas: c }), model.patch(path, data, c), real.timed);
-      await observe(model, real, path);
-    }),
-);
+function patch(paths: arb.PathArbitraries) {
+  return fc.tuple(paths.secretPath, arb.patchData, arb.casChoice).map(
+    ([path, data, cas]) =>
+      new Step(`patch(${show(path)}, ${show(data)}, cas=${show(cas)})`, async (model, real) => {
+        const c = resolveCas(cas, model.keys.get(path)?.current ?? 0);
+        const call = `patch(${show(path)}, ${show(data)}, { cas: ${show(c)} })`;
+        await expectOutcome(call, () => real.store.patch(path, data, { cas: c }), model.patch(path, data, c), real.timed);
+        await observe(model, real, path);
+      }),
+  );
+}
 
-const read = fc.tuple(arb.spelledPath, arb.readVersion).map(
-  ([{ path, spelled }, version]) =>
-    new Step(`read(${show(spelled)}, version=${show(version)})`, async (model, real) => {
-      await expectOutcome(`read(${show(spelled)}, { version: ${show(version)} })`, () => real.store.read(spelled, { version }), model.read(path, version), real.timed);
-    }),
-);
+function read(paths: arb.PathArbitraries) {
+  return fc.tuple(paths.spelledPath, arb.readVersion).map(
+    ([{ path, spelled }, version]) =>
+      new Step(`read(${show(spelled)}, version=${show(version)})`, async (model, real) => {
+        await expectOutcome(`read(${show(spelled)}, { version: ${show(version)} })`, () => real.store.read(spelled, { version }), model.read(path, version), real.timed);
+      }),
+  );
+}
 
-function versionsStep(op: 'delete' | 'undelete' | 'destroy') {
-  return fc.tuple(arb.secretPath, arb.versionList).map(
+function versionsStep(paths: arb.PathArbitraries, op: 'delete' | 'undelete' | 'destroy') {
+  return fc.tuple(paths.secretPath, arb.versionList).map(
     ([path, versions]) =>
       new Step(`${op}(${show(path)}, [${versions.join(',')}])`, async (model, real) => {
         await expectOutcome(`${op}(${show(path)}, [${versions.join(',')}])`, () => real.store[op](path, { versions }), model[op](path, versions), real.timed);
@@ -97,36 +103,44 @@ function versionsStep(op: 'delete' | 'undelete' | 'destroy') {
   );
 }
 
-const list = arb.listPrefix.map(
-  ({ path, spelled }) =>
-    new Step(`list(${show(spelled)})`, async (model, real) => {
-      await expectOutcome(`list(${show(spelled)})`, () => real.store.list(spelled), model.list(path), real.timed);
-    }),
-);
+function list(paths: arb.PathArbitraries) {
+  return paths.listPrefix.map(
+    ({ path, spelled }) =>
+      new Step(`list(${show(spelled)})`, async (model, real) => {
+        await expectOutcome(`list(${show(spelled)})`, () => real.store.list(spelled), model.list(path), real.timed);
+      }),
+  );
+}
 
-const deleteLatest = arb.spelledPath.map(
-  ({ path, spelled }) =>
-    new Step(`deleteLatest(${show(spelled)})`, async (model, real) => {
-      await expectOutcome(`deleteLatest(${show(spelled)})`, () => kvOf(real).deleteLatest(spelled), model.deleteLatest(path), real.timed);
-      await observe(model, real, path);
-    }),
-);
+function deleteLatest(paths: arb.PathArbitraries) {
+  return paths.spelledPath.map(
+    ({ path, spelled }) =>
+      new Step(`deleteLatest(${show(spelled)})`, async (model, real) => {
+        await expectOutcome(`deleteLatest(${show(spelled)})`, () => kvOf(real).deleteLatest(spelled), model.deleteLatest(path), real.timed);
+        await observe(model, real, path);
+      }),
+  );
+}
 
-const deleteMetadata = arb.spelledPath.map(
-  ({ path, spelled }) =>
-    new Step(`deleteMetadata(${show(spelled)})`, async (model, real) => {
-      await expectOutcome(`deleteMetadata(${show(spelled)})`, () => kvOf(real).deleteMetadata(spelled), model.deleteMetadata(path), real.timed);
-      await observe(model, real, path);
-    }),
-);
+function deleteMetadata(paths: arb.PathArbitraries) {
+  return paths.spelledPath.map(
+    ({ path, spelled }) =>
+      new Step(`deleteMetadata(${show(spelled)})`, async (model, real) => {
+        await expectOutcome(`deleteMetadata(${show(spelled)})`, () => kvOf(real).deleteMetadata(spelled), model.deleteMetadata(path), real.timed);
+        await observe(model, real, path);
+      }),
+  );
+}
 
-const subkeys = fc.tuple(arb.spelledPath, arb.readVersion, fc.integer({ min: -1, max: 3 })).map(
-  ([{ path, spelled }, version, depth]) =>
-    new Step(`subkeys(${show(spelled)}, version=${show(version)}, depth=${depth})`, async (model, real) => {
-      const call = `subkeys(${show(spelled)}, { version: ${show(version)}, depth: ${depth} })`;
-      await expectOutcome(call, () => kvOf(real).subkeys(spelled, { version, depth }), model.subkeys(path, version, depth), real.timed);
-    }),
-);
+function subkeys(paths: arb.PathArbitraries) {
+  return fc.tuple(paths.spelledPath, arb.readVersion, fc.integer({ min: -1, max: 3 })).map(
+    ([{ path, spelled }, version, depth]) =>
+      new Step(`subkeys(${show(spelled)}, version=${show(version)}, depth=${depth})`, async (model, real) => {
+        const call = `subkeys(${show(spelled)}, { version: ${show(version)}, depth: ${depth} })`;
+        await expectOutcome(call, () => kvOf(real).subkeys(spelled, { version, depth }), model.subkeys(path, version, depth), real.timed);
+      }),
+  );
+}
 
 const metadataCas = fc.oneof(fc.constant(undefined), fc.constant('current' as const), fc.nat(3));
 
@@ -144,8 +158,8 @@ function metadataChange(nullable: boolean, timed: boolean) {
   );
 }
 
-function metadataStep(op: 'writeMetadata' | 'patchMetadata', timed: boolean) {
-  return fc.tuple(arb.secretPath, metadataChange(op === 'patchMetadata', timed)).map(
+function metadataStep(paths: arb.PathArbitraries, op: 'writeMetadata' | 'patchMetadata', timed: boolean) {
+  return fc.tuple(paths.secretPath, metadataChange(op === 'patchMetadata', timed)).map(
     ([path, change]) =>
       new Step(`${op}(${show(path)}, ${show(change)})`, async (model, real) => {
         const { metadataCas: choice, ...fields } = change;
@@ -177,12 +191,31 @@ const advanceClock = fc.integer({ min: 1, max: 200_000 }).map(
     }),
 );
 
-/** The command arbitraries of a mode; richer modes add to the core ones. */
-export function commandArbitraries(mode: ModelMode): Array<fc.Arbitrary<fc.AsyncCommand<KvModel, Real>>> {
-  const core = [write, write, patch, read, read, versionsStep('delete'), versionsStep('undelete'), versionsStep('destroy'), list];
+/** The command arbitraries of a mode over one run's path pool; richer modes add to the core ones. */
+export function commandArbitraries(mode: ModelMode, pool: readonly string[]): Array<fc.Arbitrary<fc.AsyncCommand<KvModel, Real>>> {
+  const paths = arb.pathArbitraries(pool);
+  const core = [
+    write(paths),
+    write(paths),
+    patch(paths),
+    read(paths),
+    read(paths),
+    versionsStep(paths, 'delete'),
+    versionsStep(paths, 'undelete'),
+    versionsStep(paths, 'destroy'),
+    list(paths),
+  ];
   if (mode === 'core') return core;
   const timed = mode === 'full';
-  const extensions = [...core, deleteLatest, deleteMetadata, subkeys, metadataStep('writeMetadata', timed), metadataStep('patchMetadata', timed)];
+  const extensions = [
+    ...core,
+    write(paths),
+    deleteLatest(paths),
+    deleteMetadata(paths),
+    subkeys(paths),
+    metadataStep(paths, 'writeMetadata', timed),
+    metadataStep(paths, 'patchMetadata', timed),
+  ];
   if (mode === 'extensions') return extensions;
   return [...extensions, writeConfig, advanceClock, advanceClock];
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { hasKvV2Extensions, type BaseKeyValueStore } from '@kv2/core';
 import { createClock } from '../clock.js';
 import type { Capability, ConformanceTarget } from '../types.js';
+import { pathPool } from './arbitraries.js';
 import { commandArbitraries, type ModelMode, type Real } from './commands.js';
 import { KvModel } from './state.js';
 
@@ -44,11 +45,13 @@ export async function releaseStore<S extends BaseKeyValueStore>(target: Conforma
 export async function runModelProperty(property: ModelProperty, target: ConformanceTarget, settings: PropertySettings): Promise<string | null> {
   // A replay path may carry fast-check's command replay hint after '@' (see `replayPathOf`).
   const [path, replayPath] = (settings.path ?? '').split('@');
-  const commands = fc.commands(commandArbitraries(property.mode), {
-    maxCommands: settings.maxCommands,
-    size: 'max',
-    ...(replayPath === undefined ? {} : { replayPath }),
-  });
+  const commands = pathPool.chain((pool) =>
+    fc.commands(commandArbitraries(property.mode, pool), {
+      maxCommands: settings.maxCommands,
+      size: 'max',
+      ...(replayPath === undefined ? {} : { replayPath }),
+    }),
+  );
   const check = fc.asyncProperty(commands, async (cmds) => {
     const clock = createClock();
     const store = await target.create({ now: () => clock.now() });
