@@ -11,7 +11,7 @@ import { removeLeftoverTemporaryFiles } from './atomic-write.js';
 import { DocumentCodec, type StoreContent } from './codec.js';
 import { EncryptionSecret, type EncryptionOptions } from './encryption.js';
 import { currentIdentity, isNotFound, sameIdentity } from './identity.js';
-import { FileLock, lockSettings, type FileLockSettings, type HeldLock } from './lock.js';
+import { FileLock, lockSettings, type FileLockOptions, type FileLockSettings, type HeldLock } from './lock.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** Options for {@link FileKeyValueStore}. */
@@ -29,7 +29,7 @@ export interface FileStoreOptions {
    */
   encryption?: EncryptionOptions | undefined;
   /** Lock timings; see {@link FileLockSettings} for the defaults and the recovery bound they give. */
-  lock?: Partial<FileLockSettings> | undefined;
+  lock?: FileLockOptions | undefined;
 }
 
 /** What opening the file settled: its real path and the objects that work on it. */

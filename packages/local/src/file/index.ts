@@ -1,3 +1,3 @@
 export { FileKeyValueStore, type FileStoreOptions } from './file-store.js';
-export { DEFAULT_LOCK_SETTINGS, lockRecoveryBoundMs, type FileLockSettings } from './lock.js';
+export { DEFAULT_LOCK_SETTINGS, lockRecoveryBoundMs, type FileLockOptions, type FileLockSettings } from './lock.js';
 export type { EncryptionOptions } from './encryption.js';

@@ -24,6 +24,9 @@ export interface FileLockSettings {
   waitMs: number;
 }
 
+/** Lock settings as a store takes them: any subset, the rest from {@link DEFAULT_LOCK_SETTINGS}. */
+export type FileLockOptions = { [K in keyof FileLockSettings]?: FileLockSettings[K] | undefined };
+
 /** The settings used unless a store is given others. */
 export const DEFAULT_LOCK_SETTINGS: Readonly<FileLockSettings> = Object.freeze({ staleMs: 5000, updateMs: 1000, waitMs: 15_000 });
 
@@ -44,7 +47,7 @@ export function lockRecoveryBoundMs(settings: FileLockSettings = DEFAULT_LOCK_SE
 }
 
 /** Fills in defaults and checks the settings; throws InvalidRequestError (`invalid_parameter`). */
-export function lockSettings(given: Partial<FileLockSettings> | undefined): FileLockSettings {
+export function lockSettings(given: FileLockOptions | undefined): FileLockSettings {
   const settings = { ...DEFAULT_LOCK_SETTINGS, ...definedOnly(given ?? {}) };
   const { staleMs, updateMs, waitMs } = settings;
   for (const [name, value] of Object.entries(settings)) {
@@ -134,8 +137,11 @@ export class FileLock {
     try {
       ino = (await stat(lockPath, { bigint: true })).ino;
     } catch (error) {
+      // Gone already: proper-lockfile stops refreshing it on its own, and removing a folder by that
+      // name now could remove another writer's lock.
+      if (isNotFound(error)) throw compromisedError(this.#file, error);
       await release().catch(() => undefined);
-      throw isNotFound(error) ? compromisedError(this.#file, error) : error;
+      throw error;
     }
     const held = new HeldLock(this.#file, lockPath, ino, this.#settings, release);
     state.held = held;
@@ -179,16 +185,20 @@ export class HeldLock {
    * lock only at its next refresh, and a holder whose event loop was blocked may not have
    * refreshed at all; so this also checks the lock folder itself: same inode as when taken,
    * refreshed recently (with a margin of one refresh period, at most a quarter of `staleMs`).
+   * A lock that is merely old is still this holder's: the write is refused, the lock released normally.
    */
   async verify(): Promise<void> {
     if (this.#lost === undefined) {
       try {
         const now = Date.now();
         const info = await stat(this.#lockPath, { bigint: true });
-        const age = now - Number(info.mtimeMs);
-        const limit = this.#settings.staleMs - Math.min(this.#settings.updateMs, this.#settings.staleMs / 4);
-        if (info.ino !== this.#ino) this.#lost = new Error('the lock folder was replaced');
-        else if (age > limit) this.#lost = new Error(`the lock was last refreshed ${age} ms ago`);
+        if (info.ino !== this.#ino) {
+          this.#lost = new Error('the lock folder was replaced');
+        } else {
+          const age = now - Number(info.mtimeMs);
+          const limit = this.#settings.staleMs - Math.min(this.#settings.updateMs, this.#settings.staleMs / 4);
+          if (age > limit) throw compromisedError(this.#file, new Error(`the lock was last refreshed ${age} ms ago`));
+        }
       } catch (error) {
         if (!isNotFound(error)) throw error;
         this.#lost = new Error('the lock folder was removed', { cause: error });
@@ -197,7 +207,7 @@ export class HeldLock {
     if (this.#lost !== undefined) throw compromisedError(this.#file, this.#lost);
   }
 
-  /** Gives the lock up. A lost lock is not touched: it may belong to another writer now. */
+  /** Gives the lock up. A lost lock is not touched: it may belong to another writer now (proper-lockfile has stopped refreshing it). */
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
@@ -218,6 +228,6 @@ function invalid(message: string): InvalidRequestError {
   return new InvalidRequestError(message, 'invalid_parameter');
 }
 
-function definedOnly(given: Partial<FileLockSettings>): Partial<FileLockSettings> {
+function definedOnly(given: FileLockOptions): Partial<FileLockSettings> {
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
 }
