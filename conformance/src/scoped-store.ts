@@ -138,6 +138,18 @@ export class ScopedKeyValueStore extends BaseKeyValueStore implements KvV2Extens
     throw new UnsupportedOperationError('a scoped store cannot change the shared mount configuration');
   }
 
+  /**
+   * Deletes every key under the prefix, with all versions and metadata (for a `cleanup` after a
+   * run against a live server). Needs the KV v2 extensions (`deleteMetadata`).
+   */
+  async clear(folder = ''): Promise<void> {
+    for (const name of await this.list(folder)) {
+      const path = folder === '' ? name : `${folder}/${name}`;
+      if (name.endsWith('/')) await this.clear(path.slice(0, -1));
+      else await this.deleteMetadata(path);
+    }
+  }
+
   /** Leaves the underlying store open: it is shared. */
   override async close(): Promise<void> {}
 

@@ -22,6 +22,18 @@ describe('scopedStore', () => {
     expect((await inner.readMetadata('scratch/one/c')).versions[2]?.deletionTime).toBeInstanceOf(Date);
   });
 
+  it('clear() deletes every key under the prefix and nothing else', async () => {
+    const inner = new MemoryKeyValueStore();
+    const scope = scopedStore(inner, 'scratch/one');
+    for (const path of ['a', 'a/b', 'a/b/c', '__proto__/x', 'z']) await scope.write(path, { path });
+    await scope.writeMetadata('meta-only', { maxVersions: 2 });
+    await inner.write('scratch/two', { keep: true });
+    await scope.clear();
+    expect(await scope.list('')).toEqual([]);
+    expect(await inner.list('')).toEqual(['scratch/']);
+    expect(await inner.list('scratch')).toEqual(['two']);
+  });
+
   it('reports not-found paths as the caller spelled them and checks paths before prefixing', async () => {
     const scope = scopedStore(new MemoryKeyValueStore(), 'p');
     const error: unknown = await scope.read('missing/key').catch((e: unknown) => e);
