@@ -42,6 +42,8 @@ export interface KvServer {
   readonly address: ServerAddress | undefined;
   /** Settles when the server has closed, however the close was started (e.g. by a signal). */
   readonly closed: Promise<void>;
+  /** A short description with the address; never the token. */
+  toString(): string;
 }
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;

@@ -53,7 +53,7 @@ export async function start(options: Partial<ServerOptions> = {}, store: BaseKey
         headers['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
       }
       Object.assign(headers, callOptions.headers);
-      const response = await fetch(url + path, { method, headers, body });
+      const response = await fetch(url + path, body === undefined ? { method, headers } : { method, headers, body });
       const text = await response.text();
       let json: Record<string, unknown> | undefined;
       if (text !== '') {
