@@ -1,0 +1,3 @@
+import { kvScenario } from './kv-scenario.js';
+
+kvScenario('server');
