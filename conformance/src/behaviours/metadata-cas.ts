@@ -1,4 +1,4 @@
-import { CheckAndSetError } from '@kv2/core';
+import { CheckAndSetError, InvalidRequestError } from '@kv2/core';
 import type { Behaviour } from '../types.js';
 import { expectNotFound, expectUnchanged, snapshot } from './helpers.js';
 
@@ -88,6 +88,12 @@ export const metadataCasBehaviours: readonly Behaviour[] = [
       await assert.rejects(kv.writeMetadata('foo', { maxVersions: 2 }), CheckAndSetError, REQUIRED, 'writeMetadata without metadataCas');
       await assert.rejects(kv.patchMetadata('foo', { maxVersions: 2 }), CheckAndSetError, REQUIRED, 'patchMetadata without metadataCas');
       await expectUnchanged(ctx, ['foo'], before, 'after the rejected calls');
+      await assert.rejects(
+        kv.writeMetadata('foo', { customMetadata: { '': 'x' } }),
+        InvalidRequestError,
+        { code: 'invalid_custom_metadata' },
+        'custom metadata is validated before the metadata CAS check',
+      );
       assert.equal((await kv.write('foo', { a: 1 })).version, 1, 'data writes ignore metadata CAS');
       await kv.patchMetadata('foo', { maxVersions: 2, metadataCas: 1 });
       assert.equal((await kv.readMetadata('foo')).maxVersions, 2, 'patch with metadataCas');

@@ -54,6 +54,12 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
     requires: ['extensions'],
     async run({ kv, assert }) {
       await expectNotFound(kv.patchMetadata('foo', { casRequired: true }), 'missing', 'patchMetadata of an unknown key');
+      await assert.rejects(
+        kv.patchMetadata('foo', { customMetadata: { k: 'v'.repeat(513) } }),
+        InvalidRequestError,
+        { code: 'invalid_custom_metadata' },
+        'custom metadata is validated before the key is looked up',
+      );
       await expectNotFound(kv.readMetadata('foo'), 'missing', 'nothing created');
       assert.equal(await kv.list(''), [], 'nothing listed');
     },

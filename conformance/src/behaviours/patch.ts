@@ -70,6 +70,8 @@ export const patchBehaviours: readonly Behaviour[] = [
     async run({ kv, assert }) {
       await kv.writeMetadata('foo', { maxVersions: 5 });
       await expectNotFound(kv.patch('foo', { a: 1 }), 'missing', 'patch of a metadata-only key');
+      await expectNotFound(kv.patch('foo', { a: 1 }, { cas: 0 }), 'missing', 'patch with cas 0 (CAS passes, then no version)');
+      await assert.rejects(kv.patch('foo', { a: 1 }, { cas: 1 }), CheckAndSetError, { code: 'cas_mismatch' }, 'patch with cas 1 (CAS first)');
       assert.equal((await kv.readMetadata('foo')).currentVersion, 0, 'still no version');
     },
   },
@@ -120,6 +122,12 @@ export const patchBehaviours: readonly Behaviour[] = [
         InvalidRequestError,
         { code: 'no_data', status: 400, message: 'no data provided' },
         'patch with undefined data',
+      );
+      await assert.rejects(
+        store.patch('unknown', undefined as unknown as object),
+        InvalidRequestError,
+        { code: 'no_data', status: 400 },
+        'patch of an unknown key without data (checked before the key)',
       );
       await expectUnchanged(ctx, ['k'], before, 'after the rejected patch');
     },

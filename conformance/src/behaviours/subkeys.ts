@@ -66,6 +66,8 @@ export const subkeysBehaviours: readonly Behaviour[] = [
       assert.equal((await kv.subkeys('foo', { version: 0 })).subkeys, { new: null }, 'version 0 is the latest');
       await expectNotFound(kv.subkeys('foo', { version: 10 }), 'missing', 'version 10');
       await expectNotFound(kv.subkeys('unknown'), 'missing', 'unknown key');
+      await kv.writeMetadata('meta-only', { maxVersions: 3 });
+      await expectNotFound(kv.subkeys('meta-only'), 'missing', 'metadata-only key');
     },
   },
   {

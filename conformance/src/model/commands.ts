@@ -150,6 +150,7 @@ function metadataChange(nullable: boolean, timed: boolean) {
     {
       maxVersions: orNull(fc.nat(4)),
       casRequired: orNull(fc.boolean()),
+      metadataCasRequired: orNull(fc.boolean()),
       customMetadata: fc.oneof(nullable ? arb.customMetadataPatch : arb.customMetadata, fc.constant(null)),
       ...(timed ? { deleteVersionAfter: orNull(fc.constantFrom(0, 60, 300)) } : {}),
       metadataCas,

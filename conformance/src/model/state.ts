@@ -53,6 +53,7 @@ export interface PublicVersion {
 export interface ModelMetadataChange {
   maxVersions?: number | null;
   casRequired?: boolean | null;
+  metadataCasRequired?: boolean | null;
   deleteVersionAfter?: number | null;
   customMetadata?: Record<string, string | null> | null;
   metadataCas?: number;
@@ -253,11 +254,16 @@ export class KvModel {
     return ok({ warnings: change.casRequired === false && this.config.casRequired ? 1 : 0 });
   }
 
+  /** True when a metadata write or patch has none of the five settable fields (then it is a no-op). */
+  private static nothingToChange(change: ModelMetadataChange): boolean {
+    return ['maxVersions', 'casRequired', 'metadataCasRequired', 'deleteVersionAfter', 'customMetadata'].every(
+      (field) => change[field as keyof ModelMetadataChange] === undefined,
+    );
+  }
+
   writeMetadata(path: string, change: ModelMetadataChange): Expected {
-    const { maxVersions, casRequired, deleteVersionAfter, customMetadata } = change;
-    if (maxVersions === undefined && casRequired === undefined && deleteVersionAfter === undefined && customMetadata === undefined) {
-      return ok({ warnings: 0 });
-    }
+    const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = change;
+    if (KvModel.nothingToChange(change)) return ok({ warnings: 0 });
     const existing = this.keys.get(path);
     const problem = this.metadataCasProblem(existing, change.metadataCas);
     if (problem !== undefined) return problem;
@@ -266,6 +272,7 @@ export class KvModel {
     key.updatedAt = this.now;
     if (typeof maxVersions === 'number') key.maxVersions = maxVersions;
     if (typeof casRequired === 'boolean') key.casRequired = casRequired;
+    if (typeof metadataCasRequired === 'boolean') key.metadataCasRequired = metadataCasRequired;
     if (typeof deleteVersionAfter === 'number') key.deleteAfter = deleteVersionAfter;
     if (customMetadata !== undefined) {
       const entries = Object.entries(customMetadata ?? {}) as Array<[string, string]>;
@@ -276,10 +283,8 @@ export class KvModel {
   }
 
   patchMetadata(path: string, change: ModelMetadataChange): Expected {
-    const { maxVersions, casRequired, deleteVersionAfter, customMetadata } = change;
-    if (maxVersions === undefined && casRequired === undefined && deleteVersionAfter === undefined && customMetadata === undefined) {
-      return ok({ warnings: 0 });
-    }
+    const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = change;
+    if (KvModel.nothingToChange(change)) return ok({ warnings: 0 });
     const key = this.keys.get(path);
     if (key === undefined) return missing();
     const problem = this.metadataCasProblem(key, change.metadataCas);
@@ -288,6 +293,7 @@ export class KvModel {
     key.updatedAt = this.now;
     if (maxVersions !== undefined) key.maxVersions = maxVersions ?? 0;
     if (casRequired !== undefined) key.casRequired = casRequired ?? false;
+    if (metadataCasRequired !== undefined) key.metadataCasRequired = metadataCasRequired ?? false;
     // OpenBao quirk: a zero (or null) duration merge-patches as "no change".
     if (typeof deleteVersionAfter === 'number' && deleteVersionAfter > 0) key.deleteAfter = deleteVersionAfter;
     if (customMetadata === null) key.custom = null;
