@@ -1,4 +1,4 @@
-import { CORE_ONLY, type StoreCapabilities, type VersionMetadata, type WriteOptions } from '@kv2/core';
+import { BaseKeyValueStore, CORE_ONLY, type ReadOptions, type Secret, type SecretData, type StoreCapabilities, type VersionMetadata, type VersionsOptions, type WriteOptions } from '@kv2/core';
 import { MemoryKeyValueStore } from '@kv2/local';
 
 /** Lists in reverse byte order. */
@@ -26,5 +26,37 @@ export class WallClockStore extends MemoryKeyValueStore {
 export class CoreOnlyStore extends MemoryKeyValueStore {
   override get capabilities(): StoreCapabilities {
     return CORE_ONLY;
+  }
+}
+
+/**
+ * A core-only store that implements just the abstract methods (by delegating to the memory
+ * store), so `patch` is `BaseKeyValueStore`'s default: what a minimal third-party adapter gets.
+ */
+export class DefaultPatchStore extends BaseKeyValueStore {
+  readonly #inner: MemoryKeyValueStore;
+
+  constructor(options: { now: () => Date }) {
+    super();
+    this.#inner = new MemoryKeyValueStore(options);
+  }
+
+  override read<T = SecretData>(path: string, options?: ReadOptions): Promise<Secret<T>> {
+    return this.#inner.read<T>(path, options);
+  }
+  override write(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
+    return this.#inner.write(path, data, options);
+  }
+  override delete(path: string, options: VersionsOptions): Promise<void> {
+    return this.#inner.delete(path, options);
+  }
+  override undelete(path: string, options: VersionsOptions): Promise<void> {
+    return this.#inner.undelete(path, options);
+  }
+  override destroy(path: string, options: VersionsOptions): Promise<void> {
+    return this.#inner.destroy(path, options);
+  }
+  override list(path: string): Promise<string[]> {
+    return this.#inner.list(path);
   }
 }

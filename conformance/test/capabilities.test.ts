@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { behaviours, modelProperties, runConformance } from '../src/index.js';
-import { CoreOnlyStore } from './broken-stores.js';
+import { CoreOnlyStore, DefaultPatchStore } from './broken-stores.js';
 
 describe('capabilities decide what runs', () => {
   it('a core-only store passes the core behaviours and gets every extension behaviour skipped with its reason', async () => {
@@ -19,6 +19,12 @@ describe('capabilities decide what runs', () => {
     expect(report.skipped.find((entry) => entry.name === 'deleteLatest soft-deletes the current version only')?.reason).toBe(
       'store lacks capability: extensions',
     );
+  });
+
+  it('a minimal adapter relying on BaseKeyValueStore.patch passes every core behaviour and the core model', async () => {
+    const report = await runConformance({ create: ({ now }) => new DefaultPatchStore({ now }) }, { numRuns: 50 });
+    expect(report.failed).toEqual([]);
+    expect(report.passed.length).toBe(behaviours.filter((b) => b.requires.length === 0).length + 1);
   });
 
   it('model: false leaves the properties out, filter narrows to the names given', async () => {

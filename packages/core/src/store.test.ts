@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CORE_ONLY } from './capabilities.js';
-import { CheckAndSetError, SecretNotFoundError } from './errors.js';
+import { CheckAndSetError, KvError, SecretNotFoundError } from './errors.js';
 import { hasKvV2Extensions } from './extensions.js';
 import type { JsonObject } from './json.js';
 import { BaseKeyValueStore } from './store.js';
@@ -54,6 +54,19 @@ describe('BaseKeyValueStore.patch (the default for adapters without a native pat
     const store = new TinyStore();
     await store.write('a', { v: 1 });
     await expect(store.patch('a', { v: 2 }, { cas: 5 })).rejects.toSatisfy((e) => CheckAndSetError.is(e) && e.code === 'cas_mismatch');
+    expect(store.writes).toHaveLength(1);
+  });
+
+  it('checks cas before "deleted", and validates data and cas before reading', async () => {
+    const store = new TinyStore();
+    await store.write('a', { v: 1 });
+    const deleted = new SecretNotFoundError('a', { ...meta(1), deletionTime: new Date(0) });
+    store.read = () => Promise.reject(deleted);
+    await expect(store.patch('a', { v: 2 }, { cas: 7 })).rejects.toSatisfy((e) => CheckAndSetError.is(e) && e.code === 'cas_mismatch');
+    await expect(store.patch('a', { v: 2 }, { cas: 1 })).rejects.toBe(deleted);
+    await expect(store.patch('a', { v: 2 })).rejects.toBe(deleted);
+    await expect(store.patch('a', undefined as unknown as object)).rejects.toSatisfy((e) => KvError.is(e) && e.code === 'no_data');
+    await expect(store.patch('a', { v: 2 }, { cas: -1 })).rejects.toSatisfy((e) => KvError.is(e) && e.code === 'invalid_cas');
     expect(store.writes).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import type { StoreCapabilities } from './capabilities.js';
 import { CORE_ONLY } from './capabilities.js';
-import { CheckAndSetError } from './errors.js';
-import { cloneJsonObject } from './json.js';
+import { CheckAndSetError, SecretNotFoundError } from './errors.js';
+import { casOption, secretData } from './inputs.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { ReadOptions, Secret, SecretData, VersionMetadata, VersionsOptions, WriteOptions } from './types.js';
 
@@ -33,11 +33,20 @@ export abstract class BaseKeyValueStore {
    * native patch override it.
    */
   async patch(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    const changes = cloneJsonObject(data, 'data');
-    const current = await this.read<SecretData>(path);
-    if (options?.cas !== undefined && options.cas !== current.metadata.version) {
-      throw new CheckAndSetError('cas_mismatch');
+    const changes = secretData(data);
+    const cas = casOption(options?.cas);
+    let current: Secret<SecretData>;
+    try {
+      current = await this.read<SecretData>(path);
+    } catch (error) {
+      // OpenBao checks CAS before "deleted/destroyed": a deleted latest version is still the
+      // current version that `cas` is compared with.
+      if (cas !== undefined && SecretNotFoundError.is(error) && error.metadata !== null && error.metadata.version !== cas) {
+        throw new CheckAndSetError('cas_mismatch');
+      }
+      throw error;
     }
+    if (cas !== undefined && cas !== current.metadata.version) throw new CheckAndSetError('cas_mismatch');
     return this.write(path, applyMergePatch(current.data, changes), { cas: current.metadata.version });
   }
 
