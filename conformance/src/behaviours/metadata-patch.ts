@@ -107,6 +107,28 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
     },
   },
   {
+    name: 'patchMetadata with only delete_version_after null is a no-op: no metadata version bump',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await kv.writeMetadata('foo', { deleteVersionAfter: 60 });
+      const before = await kv.readMetadata('foo');
+      assert.equal(await kv.patchMetadata('foo', { deleteVersionAfter: null }), { warnings: [] }, 'result');
+      assert.equal(await kv.readMetadata('foo'), before, 'metadata after the patch');
+    },
+  },
+  {
+    name: 'patchMetadata setting cas flags to null warns when the mount mandates them, as false does',
+    requires: ['extensions', 'mountConfig'],
+    async run({ kv, assert }) {
+      await kv.writeConfig({ casRequired: true, metadataCasRequired: true });
+      await kv.write('foo', { a: 1 }, { cas: 0 });
+      const result = await kv.patchMetadata('foo', { casRequired: null, metadataCasRequired: null, metadataCas: 0 });
+      assert.equal(result.warnings.length, 2, 'one warning per flag');
+      assert.ok(result.warnings[0]?.includes('"cas_required" set to false, but is mandated by backend config'), 'cas warning');
+      assert.ok(result.warnings[1]?.includes('"metadata_cas_required" set to false, but is mandated by backend config'), 'metadata cas warning');
+    },
+  },
+  {
     name: 'patchMetadata validates the patch and changes nothing when it is invalid (scenario 20)',
     requires: ['extensions'],
     async run(ctx) {

@@ -251,13 +251,20 @@ export class KvModel {
   }
 
   private warnings(change: ModelMetadataChange): Expected {
-    return ok({ warnings: change.casRequired === false && this.config.casRequired ? 1 : 0 });
+    // A null in a patch reads as false (OpenBao's GetOk on a null bool), so it warns too.
+    const unset = change.casRequired === false || change.casRequired === null;
+    return ok({ warnings: unset && this.config.casRequired ? 1 : 0 });
   }
 
-  /** True when a metadata write or patch has none of the five settable fields (then it is a no-op). */
+  /**
+   * True when a metadata write or patch has none of the five settable fields (then it is a
+   * no-op). A null duration counts as absent: OpenBao's GetOk does not report it.
+   */
   private static nothingToChange(change: ModelMetadataChange): boolean {
-    return ['maxVersions', 'casRequired', 'metadataCasRequired', 'deleteVersionAfter', 'customMetadata'].every(
-      (field) => change[field as keyof ModelMetadataChange] === undefined,
+    return (
+      ['maxVersions', 'casRequired', 'metadataCasRequired', 'customMetadata'].every(
+        (field) => change[field as keyof ModelMetadataChange] === undefined,
+      ) && (change.deleteVersionAfter === undefined || change.deleteVersionAfter === null)
     );
   }
 

@@ -277,8 +277,11 @@ function checkMetadataCas(record: KeyRecord | undefined, doc: StoreDocument, cas
 
 function mandateWarnings(doc: StoreDocument, casRequired: boolean | null | undefined, metadataCasRequired: boolean | null | undefined): string[] {
   const warnings: string[] = [];
-  if (casRequired === false && doc.config.casRequired) warnings.push(CAS_REQUIRED_WARNING);
-  if (metadataCasRequired === false && doc.config.metadataCasRequired) warnings.push(METADATA_CAS_REQUIRED_WARNING);
+  // In a patch, null unsets a flag, which OpenBao reads as false: it warns the same way.
+  if ((casRequired === false || casRequired === null) && doc.config.casRequired) warnings.push(CAS_REQUIRED_WARNING);
+  if ((metadataCasRequired === false || metadataCasRequired === null) && doc.config.metadataCasRequired) {
+    warnings.push(METADATA_CAS_REQUIRED_WARNING);
+  }
   return warnings;
 }
 
@@ -334,7 +337,8 @@ function patchMetadata(doc: StoreDocument, rawPath: string, patch: MetadataPatch
     maxVersions === undefined &&
     casRequired === undefined &&
     metadataCasRequired === undefined &&
-    deleteVersionAfter === undefined &&
+    // OpenBao's GetOk does not report a null duration, so it alone changes nothing.
+    (deleteVersionAfter === undefined || deleteVersionAfter === null) &&
     customMetadata === undefined
   ) {
     return done({ warnings: [] });
