@@ -47,7 +47,7 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(Object.keys(written)).toEqual(['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings']);
       const conflict = await run(['put', '-cas=1', 'secret/app/db', 'password=never-stored']);
       expect(conflict.code).toBe(1);
-      expect(conflict.stderr).toContain('Error writing data to secret/data/app/db: check-and-set parameter did not match the current version');
+      expect(conflict.stderr).toBe('Error: writing data to secret/data/app/db: check-and-set parameter did not match the current version\n');
       expect(conflict.stdout + conflict.stderr).not.toContain('never-stored');
     });
 

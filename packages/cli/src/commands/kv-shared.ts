@@ -84,8 +84,8 @@ export function extended(store: BaseKeyValueStore): KvV2Store {
 }
 
 /**
- * Runs a store call and turns a store error into bao's wording, e.g.
- * `Error writing data to secret/data/app: check-and-set parameter did not match the current version`.
+ * Runs a store call and turns a store error into bao's wording, printed as
+ * `Error: writing data to secret/data/app: check-and-set parameter did not match the current version`.
  */
 export async function attempt<T>(action: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -95,9 +95,9 @@ export async function attempt<T>(action: string, call: () => Promise<T>): Promis
   }
 }
 
-/** Rethrows a store error as a {@link CliError} in bao's wording (`Error <action>: <message>`); anything else as is. */
+/** Rethrows a store error as a {@link CliError} saying what failed (`<action>: <message>`); anything else as is. */
 export function failed(action: string, error: unknown): never {
-  if (KvError.is(error)) throw new CliError(`Error ${action}: ${error.message}`);
+  if (KvError.is(error)) throw new CliError(`${action}: ${error.message}`);
   throw error;
 }
 
