@@ -59,7 +59,7 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   }
 
   const token = requestToken(req.headers);
-  const authenticated = context.tokens.accepts(token);
+  const authenticated = context.tokens.accepts(token, req.socket);
   if (path === UI_MOUNTS || path === `${UI_MOUNTS}/`) return uiMounts(op, context.mounts, namespace, authenticated, context.info);
   if (!authenticated || token === undefined) throw PERMISSION_DENIED();
 

@@ -1,10 +1,34 @@
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { RequestFramer } from './list-method.js';
 
 /** How long a closing connection keeps reading (and discarding) what the client still sends. */
 const LINGER_MS = 2000;
+
+/**
+ * Closes a TCP connection without resetting it while the client is still sending (a refused
+ * 32 MiB upload): the response is flushed and FIN sent, then whatever still arrives is read and
+ * discarded until the client closes too, or for at most two seconds — as Go's HTTP server
+ * does, so that the client sees the response rather than a reset.
+ */
+export function lingeringClose(socket: Socket): void {
+  if (socket.destroyed) return;
+  const linger = (): void => {
+    if (socket.readableEnded || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    socket.removeAllListeners('data');
+    socket.on('data', () => {});
+    socket.once('end', () => socket.destroy());
+    socket.resume();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+  if (socket.writable) socket.end();
+  if (socket.writableFinished) linger();
+  else socket.once('finish', linger);
+}
 
 type WriteCallback = (error?: Error | null) => void;
 
@@ -70,13 +94,9 @@ export class ListMethodSocket extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const socket = this.#socket;
     this.#releaseWriter(error ?? new Error('socket destroyed'));
-    if (error === null && socket.writableEnded && !socket.readableEnded && !socket.destroyed) {
-      // Lingering close: the client may still be sending a body we refused.
-      socket.removeAllListeners('data');
-      socket.on('data', () => {});
-      socket.on('end', () => socket.destroy());
-      socket.resume();
-      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    if (error === null && socket.writableEnded && !socket.readableEnded) {
+      // The client may still be sending a body we refused.
+      lingeringClose(socket);
     } else {
       socket.destroy();
     }
@@ -141,10 +161,47 @@ export class ListMethodSocket extends Duplex {
   }
 }
 
+/** A TCP socket whose reads Node's HTTP server would otherwise hand straight to its parser. */
+interface StreamSocket extends Socket {
+  _handle: { isStreamBase?: boolean; _consumed?: boolean } | null;
+}
+
+function isStreamSocket(socket: unknown): socket is StreamSocket {
+  if (!(socket instanceof Socket)) return false;
+  const handle = (socket as StreamSocket)._handle;
+  return typeof handle === 'object' && handle !== null && handle.isStreamBase === true && handle._consumed !== true;
+}
+
 /**
- * Makes an `http.Server` read every accepted connection through a {@link ListMethodSocket}.
- * Node documents that any Duplex may be handed to the server as a connection; this replaces
- * the server's own 'connection' listener with one that wraps the socket first.
+ * The fast path: the server keeps the real socket (writes stay native), but every chunk read
+ * passes through a {@link RequestFramer} on its way into the socket's readable side. The HTTP
+ * server's own native shortcut (llhttp reading the handle directly, which would bypass the
+ * framer) is switched off by marking the handle as already consumed — the flag Node itself sets
+ * for that purpose.
+ */
+function frameReads(socket: StreamSocket): void {
+  const framer = new RequestFramer();
+  const push = socket.push.bind(socket);
+  let flowing = true;
+  const emit = (bytes: Buffer): void => {
+    flowing = push(bytes);
+  };
+  socket.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (!Buffer.isBuffer(chunk)) return push(chunk, encoding);
+    flowing = true;
+    framer.transform(chunk, emit);
+    return flowing;
+  };
+  socket.destroySoon = (): void => lingeringClose(socket);
+  (socket._handle as { _consumed?: boolean })._consumed = true;
+}
+
+/**
+ * Makes an `http.Server` read every accepted connection through a {@link RequestFramer}, so
+ * that LIST, SCAN and other methods Node's parser does not know reach the request handler (as
+ * `GET` with the `x-kv2-original-method` header). TCP sockets keep their native write path (see
+ * {@link frameReads}); other `net.Socket`s are wrapped in a {@link ListMethodSocket} (Node
+ * documents that any Duplex may be a connection); other Duplex streams are served unchanged.
  */
 export function installListMethodSupport(server: Server): void {
   const builtIn = server.listeners('connection') as Array<(socket: Duplex) => void>;
@@ -152,6 +209,16 @@ export function installListMethodSupport(server: Server): void {
   const connectionListener = builtIn[0] as (socket: Duplex) => void;
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket | Duplex) => {
-    connectionListener.call(server, socket instanceof ListMethodSocket ? socket : new ListMethodSocket(socket as Socket));
+    if (socket instanceof ListMethodSocket) {
+      connectionListener.call(server, socket);
+    } else if (isStreamSocket(socket)) {
+      frameReads(socket);
+      connectionListener.call(server, socket);
+    } else if (socket instanceof Socket) {
+      connectionListener.call(server, new ListMethodSocket(socket));
+    } else {
+      // Some other Duplex injected by the embedding code: served as it is (no LIST rewriting).
+      connectionListener.call(server, socket);
+    }
   });
 }
