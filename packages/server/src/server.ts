@@ -128,7 +128,7 @@ class Kv2Server implements KvServer {
     });
 
     this.#http = createHttpServer((req, res) => this.#accept(req, res));
-    if (process.env.KV2_NO_LIST !== "1") installListMethodSupport(this.#http);
+    installListMethodSupport(this.#http);
     this.#http.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
       if (declaresTooLarge(req, this.#context.maxRequestBytes)) {
         // Refused before the client sends a byte of the body.
