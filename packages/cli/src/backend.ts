@@ -290,6 +290,16 @@ export function describeBackend(choice: BackendChoice): string {
     case 'file':
       return `file store ${choice.file}`;
     case 'remote':
-      return `server ${choice.address}`;
+      return `server ${displayAddress(choice.address)}`;
+  }
+}
+
+/** A server address for messages: origin and path only, never credentials or a query. */
+export function displayAddress(address: string): string {
+  try {
+    const url = new URL(address);
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return '(invalid address)';
   }
 }

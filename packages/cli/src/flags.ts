@@ -52,11 +52,13 @@ export class ParsedFlags {
     return this.#values.has(name);
   }
 
+  /** The value of a `string` flag (the last one given). */
   string(name: string): string | undefined {
     const value = this.#values.get(name);
     return typeof value === 'string' ? value : undefined;
   }
 
+  /** The value of an `int` flag (the last one given). */
   int(name: string): number | undefined {
     const value = this.#values.get(name);
     return typeof value === 'number' ? value : undefined;
@@ -67,6 +69,7 @@ export class ParsedFlags {
     return this.int(name);
   }
 
+  /** The value of a `bool` flag: true for `-x`, false for `-x=false`, undefined when absent. */
   bool(name: string): boolean | undefined {
     const value = this.#values.get(name);
     return typeof value === 'boolean' ? value : undefined;

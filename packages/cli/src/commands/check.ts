@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { KvError, type KvV2Store, type MountConfig } from '@kv2/core';
 import { behaviours, modelProperties, runConformance, ScopedKeyValueStore, type ConformanceReport, type ConformanceTarget, type Capability } from '@kv2/conformance';
 import { maskToken } from '@kv2/openbao';
-import { env, openStore } from '../backend.js';
+import { displayAddress, env, openStore } from '../backend.js';
 import { CallGate, ConfigurableScope, gatedStore, removeUnder } from '../check-scope.js';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
@@ -87,8 +87,9 @@ Behaviours that need a controllable clock run only against local stores and are 
       return EXIT.ok;
     }
     const format = outputFormat(flags, this.name);
-    const address = args[0] ?? flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
-    if (address === undefined) throw new UsageError('no server: give ADDRESS, -address or set BAO_ADDR', this.name);
+    const given = args[0] ?? flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
+    if (given === undefined) throw new UsageError('no server: give ADDRESS, -address or set BAO_ADDR', this.name);
+    const address = displayAddress(given);
     const token = flags.string('token') ?? env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
     if (token === undefined) throw new UsageError('no token: set BAO_TOKEN (or VAULT_TOKEN), or give -token', this.name);
     const mount = flags.string('mount') ?? 'secret';
@@ -99,7 +100,7 @@ Behaviours that need a controllable clock run only against local stores and are 
     const filter = selectNames(flags, this.name);
     const seed = flags.int('seed');
 
-    const opened = await openStore(ctx, { kind: 'remote', address, namespace }, flags, { mount, allowMountConfig, token });
+    const opened = await openStore(ctx, { kind: 'remote', address: given, namespace }, flags, { mount, allowMountConfig, token });
     const raw = extended(opened.store);
     const prefix = `kv2-check-${randomBytes(4).toString('hex')}/`;
     const out = format === 'table' ? ctx.stdout : ctx.stderr;
