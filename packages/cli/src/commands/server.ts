@@ -140,7 +140,12 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
           : new FileKeyValueStore({ file: mountFile(choice.file, mount), ...(encryption === undefined ? {} : { encryption }) });
     }
     // Opening now turns a wrong key or a corrupt file into an error before anything listens.
-    for (const store of Object.values(stores)) await store.list('');
+    try {
+      for (const store of Object.values(stores)) await store.list('');
+    } catch (error) {
+      await Promise.allSettled(Object.values(stores).map((store) => store.close()));
+      throw error;
+    }
 
     const quiet = flags.bool('quiet') === true;
     const kvServer = createServer({

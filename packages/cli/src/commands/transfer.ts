@@ -124,6 +124,7 @@ Progress goes to stderr on a terminal, or always with -progress.`,
     const [file] = positionals(flags, this.name, 0, 1);
     const progress = new Progress(ctx.stderr, flags.bool('progress') === true || ctx.stderr.isTTY);
     const source = file === undefined || file === '-' ? 'stdin' : file;
+    if (file === undefined && ctx.stdinIsTTY) throw new UsageError('give the snapshot FILE, or pipe it in (kv2 export | kv2 import …)', this.name);
     progress.update(`reading ${source}…`);
     const text = source === 'stdin' ? await ctx.readStdin() : await readSnapshot(ctx, source);
     let parsed: unknown;
