@@ -40,14 +40,14 @@ export function isTemporaryNameFor(file: string, name: string): boolean {
  * over `file`, fsync the folder. On failure before the rename the temporary file is removed and
  * `file` is untouched.
  */
-export async function writeFileAtomically(file: string, content: string, options: AtomicWriteOptions = {}): Promise<WrittenFile> {
+export async function writeFileAtomically(file: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<WrittenFile> {
   const folder = dirname(file);
   const temporary = temporaryPathFor(file);
   // 'wx' fails rather than reuse an existing name, so two writers can never share a temp file.
   const handle = await open(temporary, 'wx', 0o600);
   let renamed = false;
   try {
-    await handle.writeFile(content, 'utf8');
+    await handle.writeFile(content);
     await handle.sync();
     const identity = identityOf(await handle.stat({ bigint: true }));
     await options.beforeCommit?.();

@@ -22,6 +22,13 @@ export interface StoreContent {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const FIRST_ENTRY = Buffer.from('\n    ');
+const NEXT_ENTRY = Buffer.from(',\n    ');
+const END = Buffer.from('\n  }\n}');
+const EMPTY_END = Buffer.from('}\n}');
+// `JSON.stringify({ keys: { [path]: record } }, null, 2)` is `{\n  "keys": {\n    ` + entry + `\n  }\n}`.
+const ENTRY_PREFIX_LENGTH = '{\n  "keys": {\n    '.length;
+const ENTRY_SUFFIX_LENGTH = '\n  }\n}'.length;
 
 /**
  * Turns store files into {@link StoreContent} and back.
@@ -29,7 +36,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * Reading parses and fully validates the file; in an encrypted file each version's data is
  * decrypted only when something first touches it. Writing produces exactly
  * `JSON.stringify(fileDocument, null, 2)`, but from cached pieces: the engine replaces a key's
- * record whenever it changes it, so an unchanged record object is re-used as text and an
+ * record whenever it changes it, so an unchanged record object is re-used as bytes and an
  * unchanged version is never re-encrypted. A write therefore costs about the size of the file,
  * not the cost of serialising (and encrypting) every secret again.
  */
@@ -37,7 +44,7 @@ export class DocumentCodec {
   readonly #file: string;
   readonly #secret: EncryptionSecret | null;
   // Keyed by object identity; a record or version belongs to one file key (checked on use).
-  readonly #records = new WeakMap<KeyRecord, { encryption: FileEncryption | null; text: string }>();
+  readonly #entries = new WeakMap<KeyRecord, { encryption: FileEncryption | null; path: string; bytes: Uint8Array }>();
   readonly #sealed = new WeakMap<VersionRecord, { cipher: DataCipher; sealed: string }>();
 
   constructor(file: string, secret: EncryptionSecret | null) {
@@ -89,29 +96,34 @@ export class DocumentCodec {
     return { doc: this.#lazyDocument(file, encryption), encryption };
   }
 
-  /** The file text for `content`: pretty-printed JSON, identical to `JSON.stringify(…, null, 2)`. */
-  encode(content: StoreContent): string {
+  /** The file's bytes for `content`: UTF-8 of pretty-printed JSON, identical to `JSON.stringify(…, null, 2)`. */
+  encode(content: StoreContent): Buffer {
     const { doc, encryption } = content;
-    const parts = ['{\n  "format": ', JSON.stringify(doc.format)];
-    if (encryption !== null) parts.push(',\n  "encryption": ', indent(JSON.stringify(encryption.header, null, 2), '  '));
-    parts.push(',\n  "config": ', indent(JSON.stringify(doc.config, null, 2), '  '), ',\n  "keys": {');
+    let head = `{\n  "format": ${JSON.stringify(doc.format)}`;
+    if (encryption !== null) head += `,\n  "encryption": ${indent(JSON.stringify(encryption.header, null, 2), '  ')}`;
+    head += `,\n  "config": ${indent(JSON.stringify(doc.config, null, 2), '  ')},\n  "keys": {`;
+    // Each key's entry is cached as UTF-8 bytes: assembling the file is then one copy, far
+    // cheaper than joining (or flattening) tens of thousands of strings and encoding them again.
+    const pieces: Uint8Array[] = [Buffer.from(head, 'utf8')];
     let first = true;
     for (const path of Object.keys(doc.keys)) {
-      const record = getOwn(doc.keys, path) as KeyRecord;
-      parts.push(first ? '\n    ' : ',\n    ', JSON.stringify(path), ': ', this.#recordText(path, record, encryption));
+      pieces.push(first ? FIRST_ENTRY : NEXT_ENTRY, this.#entryBytes(path, getOwn(doc.keys, path) as KeyRecord, encryption));
       first = false;
     }
-    parts.push(first ? '}\n}' : '\n  }\n}');
-    return parts.join('');
+    pieces.push(first ? EMPTY_END : END);
+    return Buffer.concat(pieces);
   }
 
-  #recordText(path: string, record: KeyRecord, encryption: FileEncryption | null): string {
-    const cached = this.#records.get(record);
-    if (cached !== undefined && cached.encryption === encryption) return cached.text;
+  /** `"<path>": <record>` as it appears in the file, from the cache when the record did not change. */
+  #entryBytes(path: string, record: KeyRecord, encryption: FileEncryption | null): Uint8Array {
+    const cached = this.#entries.get(record);
+    if (cached !== undefined && cached.encryption === encryption && cached.path === path) return cached.bytes;
     const onDisk = encryption === null ? record : this.#sealedRecord(path, record, encryption.cipher);
-    const text = indent(JSON.stringify(onDisk, null, 2), '    ');
-    this.#records.set(record, { encryption, text });
-    return text;
+    // Serialised inside the same nesting as in the file, so JSON.stringify indents it right.
+    const wrapped = JSON.stringify({ keys: { [path]: onDisk } }, null, 2);
+    const bytes = Buffer.from(wrapped.slice(ENTRY_PREFIX_LENGTH, wrapped.length - ENTRY_SUFFIX_LENGTH), 'utf8');
+    this.#entries.set(record, { encryption, path, bytes });
+    return bytes;
   }
 
   #sealedRecord(path: string, record: KeyRecord, cipher: DataCipher): FileKeyRecord {
