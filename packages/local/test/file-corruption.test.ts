@@ -196,6 +196,28 @@ describe('FileKeyValueStore with a bad file', () => {
     await expectRefused(file, { name: 'EncryptionKeyError', code: 'encryption_key_invalid' }, { encryption: { key: Buffer.alloc(32, 1) } });
   });
 
+  it.each<[string, (doc: DocJson) => unknown, string]>([
+    ['unknown cipher', (d) => ((d['encryption'] as Json)['cipher'] = 'aes-128-cbc'), 'encryption.cipher'],
+    ['key check not base64', (d) => ((d['encryption'] as Json)['keyCheck'] = 'not base64!'), 'encryption.keyCheck'],
+    ['scrypt cost too high', (d) => ((d['encryption'] as Json)['kdf'] = { name: 'scrypt', salt: 'AAAAAAAAAAAAAAAAAAAAAA==', n: 2 ** 22, r: 8, p: 1 }), 'scrypt parameters'],
+    ['short salt', (d) => ((d['encryption'] as Json)['kdf'] = { name: 'scrypt', salt: 'AAAA', n: 2 ** 14, r: 8, p: 1 }), 'encryption.kdf.salt'],
+    ['plain data in an encrypted file', (d) => (v1(d)['data'] = { x: 1 }), 'must not have "data"'],
+    ['encryptedData too short', (d) => (v1(d)['encryptedData'] = 'AAAA'), 'encryptedData must be a sealed value'],
+  ])('invalid encrypted file (%s): StoreCorruptedError before any key is tried, file untouched', async (_name, damage, problem) => {
+    const file = join(dir, 'store.json');
+    const store = new FileKeyValueStore({ file, encryption: { key: Buffer.alloc(32, 1) } });
+    await store.write('other', { password: 'hunter2' });
+    await store.close();
+    const doc = JSON.parse(await readFile(file, 'utf8')) as DocJson;
+    damage(doc);
+    await writeFile(file, JSON.stringify(doc, null, 2));
+    await expectRefused(file, CORRUPTED, { encryption: { key: Buffer.alloc(32, 1) } });
+    await expectRefused(file, CORRUPTED);
+    const again = new FileKeyValueStore({ file, encryption: { key: Buffer.alloc(32, 1) } });
+    await expect(again.read('other')).rejects.toThrow(problem);
+    await again.close();
+  });
+
   it('the typed errors are the @kv2/core classes', async () => {
     const file = join(dir, 'store.json');
     await writeFile(file, '{');

@@ -35,10 +35,19 @@ const SALT_BYTES = 16;
 const KEY_CHECK_TEXT = 'kv2 key check';
 const KEY_CHECK_AAD = 'kv2:key-check';
 
-/** The bounds a file's scrypt parameters must be within (larger would let a file exhaust memory). */
+/** The most memory a file's scrypt parameters may ask for (128 · N · r bytes): 256 MiB. */
+export const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
+
+/**
+ * The bounds a file's scrypt parameters must be within, so that a crafted file cannot make
+ * opening it exhaust memory or time: N a power of two from 2^10, r 1–32, p 1–16, memory at most
+ * {@link MAX_SCRYPT_MEMORY}.
+ */
 export function validScryptCost(n: number, r: number, p: number): boolean {
-  const powerOfTwo = Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
-  return powerOfTwo && n >= 2 ** 10 && n <= 2 ** 20 && Number.isSafeInteger(r) && r >= 1 && r <= 32 && Number.isSafeInteger(p) && p >= 1 && p <= 16;
+  const powerOfTwo = Number.isSafeInteger(n) && n >= 2 ** 10 && (n & (n - 1)) === 0;
+  const rOk = Number.isSafeInteger(r) && r >= 1 && r <= 32;
+  const pOk = Number.isSafeInteger(p) && p >= 1 && p <= 16;
+  return powerOfTwo && rOk && pOk && 128 * n * r <= MAX_SCRYPT_MEMORY;
 }
 
 /** The smallest possible sealed value (nonce and tag around an empty text), in bytes. */
@@ -148,7 +157,7 @@ export class EncryptionSecret {
     if (key === undefined) {
       const passphrase = this.#passphrase as Buffer;
       key = new Promise<KeyObject>((resolve, reject) => {
-        const options = { N: kdf.n, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.n * kdf.r + 1024 * 1024 };
+        const options = { N: kdf.n, r: kdf.r, p: kdf.p, maxmem: 2 * MAX_SCRYPT_MEMORY };
         scrypt(passphrase, Buffer.from(kdf.salt, 'base64'), KEY_BYTES, options, (error, derived) => {
           if (error) reject(error);
           else resolve(createSecretKey(derived));

@@ -81,7 +81,7 @@ function checkHeader(value: unknown, fail: Fail): asserts value is EncryptionHea
     fail('encryption.kdf.salt must be at least 16 bytes of base64');
   }
   if (!validScryptCost(params['n'] as number, params['r'] as number, params['p'] as number)) {
-    fail('encryption.kdf has scrypt parameters out of range (n a power of two from 2^10 to 2^20, r 1-32, p 1-16)');
+    fail('encryption.kdf has scrypt parameters out of range (n a power of two from 2^10, r 1-32, p 1-16, 128·n·r at most 256 MiB)');
   }
 }
 
