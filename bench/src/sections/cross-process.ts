@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileKeyValueStore } from '@kv2/local';
+import { exited, nextMessage, startWorker } from '../harness/child.js';
+import { durableWrite } from '../harness/durable-write.js';
+import { num, range, times } from '../harness/format.js';
+import { get, measure } from '../harness/measure.js';
+import type { SectionReport, Target } from '../harness/report.js';
+import { summarise, type Summary } from '../harness/stats.js';
+import type { CasWorkerMessage, CasWorkerTask } from '../workers/cas-worker.js';
+
+const PROCESSES = 4;
+
+interface Scenario {
+  readonly name: string;
+  readonly keys: (worker: number) => string;
+}
+
+interface ScenarioResult {
+  readonly name: string;
+  readonly increments: number;
+  readonly opsPerSecond: number;
+  readonly latency: Summary;
+  readonly conflicts: number;
+  readonly expected: Map<string, number>;
+  readonly actual: Map<string, number>;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'one key', keys: () => 'counters/shared' },
+  { name: 'distinct keys', keys: (worker) => `counters/worker-${worker}` },
+];
+
+async function runScenario(folder: string, scenario: Scenario, increments: number): Promise<ScenarioResult> {
+  const file = join(folder, `${scenario.name.replace(/\W+/g, '-')}.json`);
+  // Create the file first, so the workers measure increments rather than a creation race.
+  const setup = new FileKeyValueStore({ file });
+  await setup.list('');
+  await setup.close();
+  const workers = Array.from({ length: PROCESSES }, (_, w) =>
+    startWorker('cas-worker', { file, key: scenario.keys(w), increments } satisfies CasWorkerTask),
+  );
+  try {
+    await Promise.all(workers.map((w) => nextMessage<CasWorkerMessage>(w, (m) => m.type === 'ready')));
+    const started = performance.now();
+    const answers = workers.map((w) => nextMessage<CasWorkerMessage>(w, (m) => m.type !== 'ready'));
+    for (const w of workers) w.send('go');
+    const results = await Promise.all(answers);
+    const seconds = (performance.now() - started) / 1000;
+    const latencies: number[] = [];
+    let conflicts = 0;
+    for (const result of results) {
+      if (result.type === 'failed') throw new Error(`a CAS worker failed: ${result.error}`);
+      if (result.type === 'done') {
+        latencies.push(...result.latenciesMs);
+        conflicts += result.conflicts;
+      }
+    }
+    const expected = new Map<string, number>();
+    for (let w = 0; w < PROCESSES; w++) expected.set(scenario.keys(w), (expected.get(scenario.keys(w)) ?? 0) + increments);
+    // Verify with a fresh store instance: what is on disk, not what a worker remembers.
+    const check = new FileKeyValueStore({ file });
+    const actual = new Map<string, number>();
+    for (const key of expected.keys()) actual.set(key, (await check.read<{ n: number }>(key)).data.n);
+    await check.close();
+    return { name: scenario.name, increments: PROCESSES * increments, opsPerSecond: (PROCESSES * increments) / seconds, latency: summarise(latencies), conflicts, expected, actual };
+  } finally {
+    await Promise.all(workers.map(exited));
+  }
+}
+
+/**
+ * Four processes increment counters in one store file with check-and-set, on one shared key and
+ * on a key each. The floor is the rate of durable atomic writes of a file of the same size: each
+ * increment needs one, and the file lock serialises them across processes.
+ */
+export async function crossProcessSection(quick: boolean): Promise<SectionReport> {
+  const increments = quick ? 10 : 40;
+  const folder = await mkdtemp(join(tmpdir(), 'kv2-bench-cas-'));
+  const results: ScenarioResult[] = [];
+  let floor: Summary;
+  try {
+    for (const scenario of SCENARIOS) results.push(await runScenario(folder, scenario, increments));
+    const sample = join(folder, 'distinct-keys.json');
+    const text = await readFile(sample);
+    const floorFile = join(folder, 'floor.json');
+    const measured = await measure([{ name: 'floor', run: () => durableWrite(floorFile, text, `${floorFile}.tmp`) }], {
+      batch: 1,
+      rounds: 1,
+      timeMs: quick ? 300 : 1000,
+    });
+    floor = get(measured, 'floor');
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+  const floorOps = 1e6 / floor.median;
+  const rows: string[][] = [];
+  const targets: Target[] = [];
+  for (const r of results) {
+    const lost = [...r.expected].reduce((sum, [key, n]) => sum + (n - (r.actual.get(key) ?? 0)), 0);
+    rows.push([
+      r.name,
+      String(PROCESSES),
+      String(r.increments),
+      num(r.opsPerSecond),
+      num(r.latency.median),
+      range(r.latency.p25, r.latency.p75),
+      num(r.latency.p99),
+      String(r.conflicts),
+      `${[...r.actual.values()].join(', ')} (expected ${[...r.expected.values()].join(', ')})`,
+      String(lost),
+      num(floorOps),
+      times(floorOps / r.opsPerSecond),
+    ]);
+    targets.push({ name: `Cross-process CAS, ${r.name}: zero lost updates`, measured: `${lost} lost`, limit: '0', met: lost === 0 });
+  }
+  return {
+    title: 'Cross-process CAS increments',
+    intro:
+      `${PROCESSES} Node processes share one \`FileKeyValueStore\` file and each increments a counter ${increments} times with ` +
+      'check-and-set (read the latest version, write n + 1 with `cas` = that version, retry on a CAS mismatch). ' +
+      'Latency is per successful increment, retries included, in milliseconds. The final counts are read back from the file ' +
+      `by a fresh store. Floor: back-to-back durable atomic writes of a file of the same size (${num(floor.median / 1000)} ms each), ` +
+      'since every increment needs one and the file lock serialises them; ratio = floor ops/s ÷ kv2 ops/s.',
+    headers: ['keys', 'processes', 'increments', 'ops/s', 'median ms', 'p25–p75 ms', 'p99 ms', 'CAS retries', 'final counts', 'lost', 'floor ops/s', 'ratio'],
+    rows,
+    notes: [],
+    targets,
+  };
+}
