@@ -2,13 +2,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, loadAverage } from './harness/machine.js';
 import { renderReport, type SectionReport } from './harness/report.js';
+import { crossProcessSection } from './sections/cross-process.js';
 import { fileSection } from './sections/file.js';
 import { memorySection } from './sections/memory.js';
+import { openBaoSection } from './sections/openbao.js';
+import { serverSection } from './sections/server.js';
 
 /** The sections, in report order; each runs alone so they never compete for the two cores. */
 const SECTIONS: Record<string, (quick: boolean) => Promise<SectionReport>> = {
   memory: memorySection,
   file: fileSection,
+  'cross-process': crossProcessSection,
+  server: serverSection,
+  openbao: openBaoSection,
 };
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
