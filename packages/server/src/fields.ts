@@ -77,6 +77,10 @@ export class RequestFields {
       } else if (name === 'path') {
         // The path captured from the URL always wins over a body parameter of that name.
         replaced = true;
+      } else if (type === 'duration' && (params[name] === null || params[name] === undefined)) {
+        // OpenBao's getPrimitive reports a null duration as absent; every other type decodes
+        // null to its zero value and counts as present.
+        continue;
       } else {
         try {
           this.#values.set(name, convert(type, params[name]));

@@ -207,6 +207,17 @@ describe('metadata/ (scenarios 14–16, 18–19, 21–25, 27)', () => {
     expect(await metadata()).toEqual(before);
   });
 
+  it('treats a null delete_version_after as absent (a lone one changes nothing), other nulls as zero values', async () => {
+    await s.call('POST', '/v1/secret/metadata/foo', { body: { max_versions: 3, delete_version_after: '1h' } });
+    const before = await metadata();
+    expect((await s.call('PATCH', '/v1/secret/metadata/foo', { body: { delete_version_after: null } })).status).toBe(204);
+    expect(await metadata()).toEqual(before);
+    expect((await s.call('POST', '/v1/secret/metadata/foo', { body: { delete_version_after: null } })).status).toBe(204);
+    expect(await metadata()).toEqual(before);
+    await s.call('POST', '/v1/secret/metadata/foo', { body: { cas_required: null, delete_version_after: null } });
+    expect(await metadata()).toMatchObject({ cas_required: false, delete_version_after: '1h0m0s', current_metadata_version: 2 });
+  });
+
   it('27: PATCH max_versions: null resets it to 0', async () => {
     await s.call('POST', '/v1/secret/metadata/foo', { body: { max_versions: 10 } });
     expect((await s.call('PATCH', '/v1/secret/metadata/foo', { body: { max_versions: null } })).status).toBe(204);
