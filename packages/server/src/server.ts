@@ -139,6 +139,8 @@ class Kv2Server implements KvServer {
       this.#accept(req, res);
     });
     this.#http.on('error', (error: Error) => {
+      // A failure to listen is the caller's to report (listen() rejects with it).
+      if (!this.#http.listening) return;
       this.#log({ level: 'error', event: 'server_error', message: 'the HTTP server failed', details: { error: error.name } });
     });
   }
