@@ -40,6 +40,9 @@ interface OpenFile {
   readonly adapter: StoreFileAdapter;
 }
 
+// How often (at most) a writer looks for temporary files left by killed writers: on its first write, then once a minute.
+const SWEEP_INTERVAL_MS = 60_000;
+
 const CAPABILITIES: StoreCapabilities = Object.freeze({ extensions: true, mountConfig: true, controllableClock: true });
 
 /**
@@ -77,7 +80,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
   /** The generation of the file this instance last loaded or wrote: the committed state. */
   #current: Low<StoreContent> | undefined;
   #held: HeldLock | undefined;
-  #swept = false;
+  #sweptAt = -Infinity;
   #closed = false;
 
   constructor(options: FileStoreOptions) {
@@ -121,9 +124,10 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     const lock = await file.lock.acquire();
     this.#held = lock;
     try {
-      if (!this.#swept) {
+      // A writer killed mid-write leaves its temporary file; under the lock none is in use.
+      if (performance.now() - this.#sweptAt >= SWEEP_INTERVAL_MS) {
         await removeLeftoverTemporaryFiles(file.path);
-        this.#swept = true;
+        this.#sweptAt = performance.now();
       }
       const base = await this.#currentContent(file);
       if (base.encryption?.damage !== undefined) throw base.encryption.damage;
