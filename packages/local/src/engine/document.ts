@@ -33,7 +33,8 @@ export interface KeyRecord {
  * The whole state of one KV v2 mount as a plain JSON document: what the memory store holds and
  * the file store writes. Maps keyed by user input (`keys`, `versions`, `customMetadata`) are
  * read and written only through `getOwn`/`setOwn` from @kv2/core, so `__proto__` or `constructor`
- * are ordinary keys.
+ * are ordinary keys. Add or remove keys only through `applyChanges` (or build a new `keys` map):
+ * the engine remembers listings per key map.
  */
 export interface StoreDocument {
   format: typeof DOCUMENT_FORMAT;

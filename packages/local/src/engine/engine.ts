@@ -4,7 +4,6 @@ import {
   casOption,
   CheckAndSetError,
   cloneJsonValue,
-  compareUtf8,
   getOwn,
   InvalidRequestError,
   keyDeleteAfter,
@@ -29,6 +28,7 @@ import type { Change, Command, CommandResult, CommandResults, Outcome } from './
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
 import { validateDocument } from './document-validation.js';
 import { addVersion, effectiveDeleteAfter, isDeleted, newKeyRecord } from './lifecycle.js';
+import { forgetListings, listChildren } from './listing.js';
 import { copyData, keyMetadata, mountConfig, subkeysOf, versionMetadata } from './views.js';
 
 /**
@@ -43,14 +43,20 @@ export function executeCommand<C extends Command>(doc: StoreDocument, command: C
   return outcome as Outcome<CommandResult<C>>;
 }
 
-/** Commits the changes of an {@link Outcome} to `doc` (in place). */
+/**
+ * Commits the changes of an {@link Outcome} to `doc` (in place). This is the only way a
+ * document's `keys` may gain or lose keys: listings are remembered per key map (see listing.ts).
+ */
 export function applyChanges(doc: StoreDocument, changes: readonly Change[]): void {
   for (const change of changes) {
     if (change.kind === 'config') {
       doc.config = change.config;
     } else if (change.record === null) {
+      if (Object.hasOwn(doc.keys, change.path)) forgetListings(doc.keys);
       delete doc.keys[change.path];
     } else {
+      // A new key changes listings; a new record for an existing key does not.
+      if (!Object.hasOwn(doc.keys, change.path)) forgetListings(doc.keys);
       setOwn(doc.keys, change.path, change.record);
     }
   }
@@ -238,14 +244,7 @@ function deleteLatest(doc: StoreDocument, rawPath: string, now: Date) {
 
 function list(doc: StoreDocument, rawPath: string): string[] {
   const path = normalizeSecretPath(rawPath, 'list');
-  const prefix = path === '' ? '' : `${path}/`;
-  const names = new Set<string>();
-  for (const key of Object.keys(doc.keys)) {
-    if (!key.startsWith(prefix)) continue;
-    const slash = key.indexOf('/', prefix.length);
-    names.add(slash < 0 ? key.slice(prefix.length) : key.slice(prefix.length, slash + 1));
-  }
-  return [...names].sort(compareUtf8);
+  return listChildren(doc.keys, path === '' ? '' : `${path}/`);
 }
 
 function subkeys(doc: StoreDocument, rawPath: string, version: unknown, rawDepth: unknown, now: Date) {

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { compareUtf8 } from '@kv2/core';
+import { describe, expect, it } from 'vitest';
+import type { Command } from './commands.js';
+import { emptyDocument, type StoreDocument } from './document.js';
+import { applyChanges, executeCommand } from './engine.js';
+
+const NOW = new Date('2026-01-01T00:00:00.000Z');
+const PATHS = ['a', 'a/b', 'a/b/c', 'a/d', 'b', 'b/x/y', 'c/d/e', '__proto__/z'];
+const FOLDERS = ['', 'a', 'a/b', 'b', 'b/x', 'c', 'c/d', '__proto__', 'missing'];
+
+/** The listing computed from scratch, without the engine: the rule the cache must keep. */
+function expectedListing(doc: StoreDocument, folder: string): string[] {
+  const prefix = folder === '' ? '' : `${folder}/`;
+  const names = new Set<string>();
+  for (const key of Object.keys(doc.keys)) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    names.add(slash < 0 ? rest : rest.slice(0, slash + 1));
+  }
+  return [...names].sort(compareUtf8);
+}
+
+const mutation: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ op: fc.constant('write' as const), path: fc.constantFrom(...PATHS), data: fc.constant({ v: 1 }) }),
+  fc.record({ op: fc.constant('deleteMetadata' as const), path: fc.constantFrom(...PATHS) }),
+  fc.record({ op: fc.constant('writeMetadata' as const), path: fc.constantFrom(...PATHS), update: fc.constant({ maxVersions: 2 }) }),
+  fc.record({ op: fc.constant('delete' as const), path: fc.constantFrom(...PATHS), versions: fc.constant([1]) }),
+);
+
+describe('listing cache', () => {
+  it('always lists what a fresh scan of the keys gives, whatever changed in between', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(mutation, fc.constantFrom(...FOLDERS)), { maxLength: 30 }), (steps) => {
+        const doc = emptyDocument();
+        for (const [command, folder] of steps) {
+          applyChanges(doc, executeCommand(doc, command, NOW).changes);
+          expect(executeCommand(doc, { op: 'list', path: folder }, NOW).result).toEqual(expectedListing(doc, folder));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hands out a new array each time, so a caller changing it changes nothing', () => {
+    const doc = emptyDocument();
+    applyChanges(doc, executeCommand(doc, { op: 'write', path: 'a/b', data: { v: 1 } }, NOW).changes);
+    const first = executeCommand(doc, { op: 'list', path: 'a' }, NOW).result;
+    first.push('intruder');
+    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW).result).toEqual(['b']);
+  });
+
+  it('starts afresh for a new key map built from an old one (as the file store commits)', () => {
+    const doc = emptyDocument();
+    applyChanges(doc, executeCommand(doc, { op: 'write', path: 'a/b', data: { v: 1 } }, NOW).changes);
+    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW).result).toEqual(['b']);
+    const next: StoreDocument = { ...doc, keys: { ...doc.keys } };
+    applyChanges(next, executeCommand(next, { op: 'write', path: 'a/c', data: { v: 1 } }, NOW).changes);
+    expect(executeCommand(next, { op: 'list', path: 'a' }, NOW).result).toEqual(['b', 'c']);
+    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW).result).toEqual(['b']);
+  });
+});
