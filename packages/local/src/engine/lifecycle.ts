@@ -62,21 +62,21 @@ export function addVersion(record: KeyRecord, data: JsonObject, now: Date, confi
   const version = record.currentVersion + 1;
   const deleteAfter = effectiveDeleteAfter(record, config);
   const createdTime = now.toISOString();
-  const versions: Record<string, VersionRecord> = { ...record.versions };
+  const limit = effectiveMaxVersions(record, config);
+  const prune = version - record.oldestVersion >= limit;
+  const lastPruned = prune ? version - limit : 0;
+  // Copy the versions that stay rather than copy all and `delete` the pruned ones: deleting
+  // turns the object into a slow dictionary, which every later write would copy again.
+  const versions: Record<string, VersionRecord> = {};
+  for (const key of Object.keys(record.versions)) {
+    if (Number(key) > lastPruned) versions[key] = record.versions[key] as VersionRecord;
+  }
   versions[String(version)] = {
     createdTime,
     deletionTime: deleteAfter > 0 ? new Date(now.getTime() + deleteAfter * 1000).toISOString() : null,
     destroyed: false,
     data,
   };
-  let oldestVersion = record.oldestVersion;
-  const limit = effectiveMaxVersions(record, config);
-  if (version - oldestVersion >= limit) {
-    const lastPruned = version - limit;
-    for (const key of Object.keys(versions)) {
-      if (Number(key) <= lastPruned) delete versions[key];
-    }
-    oldestVersion = lastPruned + 1;
-  }
+  const oldestVersion = prune ? lastPruned + 1 : record.oldestVersion;
   return { ...record, currentVersion: version, oldestVersion, updatedTime: createdTime, versions };
 }
