@@ -44,26 +44,25 @@ const v1 = (d: DocJson): Json => other(d).versions['1'] as Json;
 const INVALID_SHAPES: [string, Damage, string][] = [
   ['format missing', (d) => delete d['format'], 'no "format" field'],
   ['unknown top-level field', (d) => (d['extra'] = 1), 'unknown field "extra"'],
-  ['config missing', (d) => delete (d as Json)['config'], '"config" must be an object'],
+  ['config missing', (d) => delete (d as Json)['config'], 'config must be an object'],
   ['config.maxVersions negative', (d) => (d.config['maxVersions'] = -1), 'config.maxVersions'],
   ['config.casRequired not boolean', (d) => (d.config['casRequired'] = 'yes'), 'config.casRequired'],
   ['config.deleteVersionAfter fractional', (d) => (d.config['deleteVersionAfter'] = 1.5), 'config.deleteVersionAfter'],
-  ['keys not an object', (d) => ((d as Json)['keys'] = []), '"keys" must be an object'],
+  ['keys not an object', (d) => ((d as Json)['keys'] = []), 'keys must be an object'],
   ['key path not canonical', (d) => (d.keys['a//b'] = other(d)), 'keys["a//b"]'],
   ['key path with a dot segment', (d) => (d.keys['a/../b'] = other(d)), 'keys["a/../b"]'],
   ['record not an object', (d) => ((d.keys as Json)['other'] = 'x'), 'keys["other"] must be an object'],
   ['currentVersion negative', (d) => (other(d)['currentVersion'] = -1), 'keys["other"].currentVersion'],
-  ['oldestVersion above currentVersion', (d) => (other(d)['oldestVersion'] = 5), 'keys["other"].oldestVersion'],
   ['createdTime not a timestamp', (d) => (other(d)['createdTime'] = 'yesterday'), 'keys["other"].createdTime'],
   ['updatedTime impossible date', (d) => (other(d)['updatedTime'] = '2024-13-45T00:00:00.000Z'), 'keys["other"].updatedTime'],
-  ['customMetadata value not a string', (d) => (db(d).customMetadata['owner'] = 1), 'customMetadata["owner"]'],
+  ['customMetadata value not a string', (d) => (db(d).customMetadata['owner'] = 1), 'keys["app/db"].customMetadata values must be strings'],
   ['versions not an object', (d) => ((other(d) as Json)['versions'] = null), 'keys["other"].versions must be an object'],
-  ['version number not canonical', (d) => (other(d).versions['01'] = v1(d)), 'versions["01"]'],
-  ['version number above currentVersion', (d) => (other(d).versions['2'] = v1(d)), 'versions["2"]'],
-  ['version data missing', (d) => delete v1(d)['data'], 'versions["1"].data'],
-  ['version data not an object', (d) => (v1(d)['data'] = [1]), 'versions["1"].data'],
+  ['version number not canonical', (d) => (other(d).versions['01'] = v1(d)), 'versions[01] is not a version number'],
+  ['version number above currentVersion', (d) => (other(d).versions['2'] = v1(d)), 'versions[2] is not a version number'],
+  ['version data missing', (d) => delete v1(d)['data'], 'versions[1].data is missing'],
+  ['version data not an object', (d) => (v1(d)['data'] = [1]), 'versions[1].data must be an object'],
   ['destroyed version with data', (d) => ((db(d).versions['1'] as Json)['data'] = { a: 1 }), 'is destroyed but still has "data"'],
-  ['deletionTime not a timestamp', (d) => (v1(d)['deletionTime'] = 0), 'versions["1"].deletionTime'],
+  ['deletionTime not a timestamp', (d) => (v1(d)['deletionTime'] = 0), 'versions[1].deletionTime must be an ISO 8601 timestamp'],
   ['unknown version field', (d) => (v1(d)['extra'] = true), 'unknown field "extra"'],
   ['encryptedData in a plain file', (d) => (v1(d)['encryptedData'] = 'AAAA'), 'must not have "encryptedData"'],
 ];
@@ -203,6 +202,8 @@ describe('FileKeyValueStore with a bad file', () => {
     ['short salt', (d) => ((d['encryption'] as Json)['kdf'] = { name: 'scrypt', salt: 'AAAA', n: 2 ** 14, r: 8, p: 1 }), 'encryption.kdf.salt'],
     ['plain data in an encrypted file', (d) => (v1(d)['data'] = { x: 1 }), 'must not have "data"'],
     ['encryptedData too short', (d) => (v1(d)['encryptedData'] = 'AAAA'), 'encryptedData must be a sealed value'],
+    ['version number above currentVersion', (d) => (other(d).versions['2'] = v1(d)), 'versions[2] is not a version number'],
+    ['record field of the wrong type', (d) => (other(d)['casRequired'] = 'no'), 'keys["other"].casRequired must be a boolean'],
   ])('invalid encrypted file (%s): StoreCorruptedError before any key is tried, file untouched', async (_name, damage, problem) => {
     const file = join(dir, 'store.json');
     const store = new FileKeyValueStore({ file, encryption: { key: Buffer.alloc(32, 1) } });
@@ -215,6 +216,21 @@ describe('FileKeyValueStore with a bad file', () => {
     await expectRefused(file, CORRUPTED);
     const again = new FileKeyValueStore({ file, encryption: { key: Buffer.alloc(32, 1) } });
     await expect(again.read('other')).rejects.toThrow(problem);
+    await again.close();
+  });
+
+  it.each([false, true])('a "__proto__" version number is refused, not swallowed (encrypted: %s)', async (encrypted) => {
+    const file = join(dir, 'store.json');
+    const options = encrypted ? { encryption: { key: Buffer.alloc(32, 1) } } : {};
+    const store = new FileKeyValueStore({ file, ...options });
+    await store.write('other', { x: 1 });
+    await store.close();
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('"1": {');
+    await writeFile(file, text.replace('"1": {', '"__proto__": {'));
+    await expectRefused(file, CORRUPTED, options);
+    const again = new FileKeyValueStore({ file, ...options });
+    await expect(again.read('other')).rejects.toThrow('versions[__proto__] is not a version number');
     await again.close();
   });
 

@@ -129,7 +129,7 @@ export class DocumentCodec {
   #sealedRecord(path: string, record: KeyRecord, cipher: DataCipher): FileKeyRecord {
     const out = {} as Record<string, unknown>;
     for (const field of Object.keys(record)) {
-      out[field] = field === 'versions' ? this.#sealedVersions(path, record.versions, cipher) : record[field as keyof KeyRecord];
+      setOwn(out, field, field === 'versions' ? this.#sealedVersions(path, record.versions, cipher) : record[field as keyof KeyRecord]);
     }
     return out as unknown as FileKeyRecord;
   }
@@ -140,7 +140,7 @@ export class DocumentCodec {
       const version = getOwn(versions, number) as VersionRecord;
       const sealed: FileVersion = { createdTime: version.createdTime, deletionTime: version.deletionTime, destroyed: version.destroyed };
       if (!version.destroyed) sealed.encryptedData = this.#seal(path, number, version, cipher);
-      out[number] = sealed;
+      setOwn(out, number, sealed);
     }
     return out;
   }
@@ -160,7 +160,7 @@ export class DocumentCodec {
       const raw = getOwn(file.keys, path) as FileKeyRecord;
       const versions: Record<string, VersionRecord> = {};
       for (const number of Object.keys(raw.versions)) {
-        versions[number] = this.#lazyVersion(path, number, getOwn(raw.versions, number) as FileVersion, encryption);
+        setOwn(versions, number, this.#lazyVersion(path, number, getOwn(raw.versions, number) as FileVersion, encryption));
       }
       setOwn(keys, path, { ...raw, versions });
     }

@@ -1,66 +1,57 @@
-import { InvalidRequestError, isPlainObject, normalizeSecretPath, StoreCorruptedError } from '@kv2/core';
-import { DOCUMENT_FORMAT } from '../engine/document.js';
+import { InvalidRequestError, isPlainObject, setOwn, StoreCorruptedError } from '@kv2/core';
+import { DOCUMENT_FORMAT, type StoreDocument } from '../engine/document.js';
+import { validateDocument } from '../engine/document-validation.js';
 import { MIN_SEALED_BYTES, validScryptCost, type EncryptionHeader } from './encryption.js';
-import type { FileDocument, FileKeyRecord, FileVersion } from './file-format.js';
+import type { FileDocument } from './file-format.js';
 
-const UINT32_MAX = 4_294_967_295;
-// What `Date.prototype.toISOString` produces (the engine writes nothing else).
-const TIMESTAMP = /^(?:\d{4}|[+-]\d{6})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const DOCUMENT_FIELDS = new Set(['format', 'encryption', 'config', 'keys']);
-const CONFIG_FIELDS = new Set(['maxVersions', 'casRequired', 'metadataCasRequired', 'deleteVersionAfter']);
-const RECORD_FIELDS = new Set([
-  'currentVersion',
-  'oldestVersion',
-  'currentMetadataVersion',
-  'createdTime',
-  'updatedTime',
-  'maxVersions',
-  'casRequired',
-  'metadataCasRequired',
-  'deleteVersionAfter',
-  'customMetadata',
-  'versions',
-]);
 const VERSION_FIELDS = new Set(['createdTime', 'deletionTime', 'destroyed', 'data', 'encryptedData']);
 const HEADER_FIELDS = new Set(['cipher', 'kdf', 'keyCheck']);
 const KDF_FIELDS = new Set(['name', 'salt', 'n', 'r', 'p']);
+// What an encrypted version's payload looks like to the engine's validator: present, an object.
+const SEALED_PLACEHOLDER = Object.freeze({});
+
+type Fail = (problem: string) => never;
 
 /**
- * Checks that `value` (parsed JSON) is a store document kv2 can use, down to every field of
- * every version, and returns it typed (not copied). Throws {@link StoreCorruptedError} naming
- * `file` and the first problem. Messages name fields and keys, never values, so no secret can
- * end up in an error.
+ * Checks that `value` (parsed JSON) is a store file kv2 can use and returns it typed (not
+ * copied). Throws {@link StoreCorruptedError} naming `file` and the first problem.
+ *
+ * Two layers: this module checks the file format itself (what it is, its format version, the
+ * `encryption` section, and that each version carries its payload in the form the file's kind
+ * requires — `data` in a plain file, `encryptedData` in an encrypted one, nothing once
+ * destroyed); the document inside is then checked by the engine's own `validateDocument`, which
+ * owns the document's rules. Messages name fields and keys, never values.
  */
 export function validateFileDocument(value: unknown, file: string): FileDocument {
-  const fail = (problem: string): never => {
+  const fail: Fail = (problem) => {
     throw new StoreCorruptedError(file, problem);
   };
   if (Array.isArray(value)) fail('it holds a JSON array, not a kv2 store document');
   if (!isPlainObject(value)) fail(`it holds a JSON ${value === null ? 'null' : typeof value}, not a kv2 store document`);
-  const doc = value as Record<string, unknown>;
+  const doc = value;
   if (!Object.hasOwn(doc, 'format')) fail('it has no "format" field (it is not a kv2 store document)');
   if (doc['format'] !== DOCUMENT_FORMAT) {
     const format = typeof doc['format'] === 'number' ? String(doc['format']) : 'of an unknown kind';
     fail(`its format version is ${format}; this version of kv2 reads format ${DOCUMENT_FORMAT} only`);
   }
-  onlyFields(doc, DOCUMENT_FIELDS, '', fail);
-  if (doc['encryption'] !== undefined) checkHeader(doc['encryption'], fail);
-  checkConfig(doc['config'], fail);
+  onlyFields(doc, DOCUMENT_FIELDS, 'the document', fail);
   const encrypted = doc['encryption'] !== undefined;
-  const keys = doc['keys'];
-  if (!isPlainObject(keys)) fail('"keys" must be an object');
-  for (const path of Object.keys(keys as object)) {
-    checkRecord(path, (keys as Record<string, unknown>)[path], encrypted, fail);
+  if (encrypted) checkHeader(doc['encryption'], fail);
+  checkPayloads(doc['keys'], encrypted, fail);
+  try {
+    validateDocument(encrypted ? withPlaceholders(doc) : doc);
+  } catch (error) {
+    if (InvalidRequestError.is(error)) fail(error.message);
+    throw error;
   }
   return doc as unknown as FileDocument;
 }
 
-type Fail = (problem: string) => never;
-
 function onlyFields(object: Record<string, unknown>, allowed: ReadonlySet<string>, where: string, fail: Fail): void {
   for (const key of Object.keys(object)) {
-    if (!allowed.has(key)) fail(`${where === '' ? 'the document' : where} has an unknown field ${name(key)}`);
+    if (!allowed.has(key)) fail(`${where} has an unknown field ${name(key)}`);
   }
 }
 
@@ -85,90 +76,56 @@ function checkHeader(value: unknown, fail: Fail): asserts value is EncryptionHea
   }
 }
 
-function checkConfig(value: unknown, fail: Fail): void {
-  if (!isPlainObject(value)) fail('"config" must be an object');
-  const config = value;
-  onlyFields(config, CONFIG_FIELDS, 'config', fail);
-  if (!isUint32(config['maxVersions'])) fail('config.maxVersions must be an integer from 0 to 4294967295');
-  if (typeof config['casRequired'] !== 'boolean') fail('config.casRequired must be a boolean');
-  if (typeof config['metadataCasRequired'] !== 'boolean') fail('config.metadataCasRequired must be a boolean');
-  const after = config['deleteVersionAfter'];
-  if (!Number.isSafeInteger(after) || (after as number) < -1) fail('config.deleteVersionAfter must be whole seconds, -1 or more');
-}
-
-function checkRecord(path: string, value: unknown, encrypted: boolean, fail: Fail): asserts value is FileKeyRecord {
-  const where = `keys[${name(path)}]`;
-  if (!isCanonicalPath(path)) fail(`${where}: the key is not a valid secret path`);
-  if (!isPlainObject(value)) fail(`${where} must be an object`);
-  const record = value;
-  onlyFields(record, RECORD_FIELDS, where, fail);
-  const current = record['currentVersion'];
-  const oldest = record['oldestVersion'];
-  if (!isCount(current)) fail(`${where}.currentVersion must be a non-negative integer`);
-  if (!isCount(oldest) || oldest > (current)) fail(`${where}.oldestVersion must be an integer from 0 to currentVersion`);
-  if (!isCount(record['currentMetadataVersion'])) fail(`${where}.currentMetadataVersion must be a non-negative integer`);
-  if (!isTimestamp(record['createdTime'])) fail(`${where}.createdTime must be an ISO 8601 timestamp`);
-  if (!isTimestamp(record['updatedTime'])) fail(`${where}.updatedTime must be an ISO 8601 timestamp`);
-  if (!isUint32(record['maxVersions'])) fail(`${where}.maxVersions must be an integer from 0 to 4294967295`);
-  if (typeof record['casRequired'] !== 'boolean') fail(`${where}.casRequired must be a boolean`);
-  if (typeof record['metadataCasRequired'] !== 'boolean') fail(`${where}.metadataCasRequired must be a boolean`);
-  if (!isCount(record['deleteVersionAfter'])) fail(`${where}.deleteVersionAfter must be non-negative whole seconds`);
-  checkCustomMetadata(record['customMetadata'], where, fail);
-  const versions = record['versions'];
-  if (!isPlainObject(versions)) fail(`${where}.versions must be an object`);
-  for (const number of Object.keys(versions)) {
-    const at = `${where}.versions[${name(number)}]`;
-    const n = Number(number);
-    if (String(n) !== number || !Number.isSafeInteger(n) || n < 1 || n < (oldest) || n > (current)) {
-      fail(`${at}: a version number must be an integer from max(1, oldestVersion) to currentVersion`);
-    }
-    checkVersion((versions)[number], at, encrypted, fail);
-  }
-}
-
-function checkCustomMetadata(value: unknown, where: string, fail: Fail): void {
-  if (value === null) return;
-  if (!isPlainObject(value)) fail(`${where}.customMetadata must be null or an object of strings`);
-  for (const key of Object.keys(value)) {
-    if (typeof (value)[key] !== 'string') fail(`${where}.customMetadata[${name(key)}] must be a string`);
-  }
-}
-
-function checkVersion(value: unknown, where: string, encrypted: boolean, fail: Fail): asserts value is FileVersion {
-  if (!isPlainObject(value)) fail(`${where} must be an object`);
-  const version = value;
-  onlyFields(version, VERSION_FIELDS, where, fail);
-  if (!isTimestamp(version['createdTime'])) fail(`${where}.createdTime must be an ISO 8601 timestamp`);
-  if (version['deletionTime'] !== null && !isTimestamp(version['deletionTime'])) fail(`${where}.deletionTime must be null or an ISO 8601 timestamp`);
-  if (typeof version['destroyed'] !== 'boolean') fail(`${where}.destroyed must be a boolean`);
+/**
+ * Each version's payload in the form this kind of file requires. Anything that is not even an
+ * object is left to the engine's validator, which reports it.
+ */
+function checkPayloads(keys: unknown, encrypted: boolean, fail: Fail): void {
+  if (!isPlainObject(keys)) return;
   const [present, absent] = encrypted ? ['encryptedData', 'data'] : ['data', 'encryptedData'];
-  if (Object.hasOwn(version, absent)) fail(`${where} must not have "${absent}" in ${encrypted ? 'an encrypted' : 'a plain'} store file`);
-  if (version['destroyed'] === true) {
-    if (Object.hasOwn(version, present)) fail(`${where} is destroyed but still has "${present}"`);
-  } else if (encrypted ? !isSealed(version['encryptedData']) : !isPlainObject(version['data'])) {
-    fail(encrypted ? `${where}.encryptedData must be a sealed value (base64)` : `${where}.data must be a JSON object`);
+  for (const path of Object.keys(keys)) {
+    const versions = (keys[path] as { versions?: unknown } | null)?.versions;
+    if (!isPlainObject(versions)) continue;
+    for (const number of Object.keys(versions)) {
+      const version = versions[number];
+      if (!isPlainObject(version)) continue;
+      const where = `keys[${name(path)}].versions[${name(number)}]`;
+      onlyFields(version, VERSION_FIELDS, where, fail);
+      if (Object.hasOwn(version, absent)) fail(`${where} must not have "${absent}" in ${encrypted ? 'an encrypted' : 'a plain'} store file`);
+      if (version['destroyed'] === true) {
+        if (Object.hasOwn(version, present)) fail(`${where} is destroyed but still has "${present}"`);
+      } else if (encrypted && !isSealed(version['encryptedData'])) {
+        fail(`${where}.encryptedData must be a sealed value (base64)`);
+      }
+    }
   }
 }
 
-function isCanonicalPath(path: string): boolean {
-  try {
-    return normalizeSecretPath(path, 'write') === path;
-  } catch (error) {
-    if (InvalidRequestError.is(error)) return false;
-    throw error;
+/** The document as the engine's validator expects it, each sealed payload standing in as `{}`. */
+function withPlaceholders(doc: Record<string, unknown>): StoreDocument {
+  const keys = doc['keys'];
+  if (!isPlainObject(keys)) return doc as unknown as StoreDocument;
+  const view: Record<string, unknown> = {};
+  for (const path of Object.keys(keys)) {
+    const record = keys[path];
+    const versions = (record as { versions?: unknown } | null)?.versions;
+    if (!isPlainObject(record) || !isPlainObject(versions)) {
+      setOwn(view, path, record);
+      continue;
+    }
+    const placeheld: Record<string, unknown> = {};
+    for (const number of Object.keys(versions)) {
+      const version = versions[number];
+      const sealed = isPlainObject(version) && typeof version['encryptedData'] === 'string';
+      setOwn(
+        placeheld,
+        number,
+        sealed ? { createdTime: version['createdTime'], deletionTime: version['deletionTime'], destroyed: version['destroyed'], data: SEALED_PLACEHOLDER } : version,
+      );
+    }
+    setOwn(view, path, { ...record, versions: placeheld });
   }
-}
-
-function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-function isUint32(value: unknown): value is number {
-  return isCount(value) && value <= UINT32_MAX;
-}
-
-function isTimestamp(value: unknown): value is string {
-  return typeof value === 'string' && TIMESTAMP.test(value) && Number.isFinite(Date.parse(value));
+  return { ...doc, keys: view } as unknown as StoreDocument;
 }
 
 function isSealed(value: unknown): value is string {
