@@ -42,9 +42,12 @@ describe('validateDocument', () => {
     ['an unknown format version', (d) => (d.format = 2), /unknown format version 2/],
     ['a missing config', (d) => delete d.config, /config must be an object/],
     ['a non-canonical path', (d) => (d.keys['/x'] = d.keys['m']!), /not a canonical secret path/],
-    ['a bad counter', (d) => (d.keys['a/b']!.currentVersion = -1), /currentVersion must be an integer/],
+    ['a bad counter', (d) => (d.keys['a/b']!.currentVersion = -1), /currentVersion must be an integer from 0/],
     ['a bad timestamp', (d) => (d.keys['a/b']!.createdTime = 'yesterday'), /createdTime must be an ISO 8601/],
     ['a version above current', (d) => (d.keys['a/b']!.versions['9'] = d.keys['a/b']!.versions['2']!), /not a version number/],
+    ['a version below oldest', (d) => (d.keys['a/b']!.oldestVersion = 2), /versions\[1\] is not a version number/],
+    ['oldest above current', (d) => (d.keys['a/b']!.oldestVersion = 3), /oldestVersion is above currentVersion/],
+    ['max versions beyond uint32', (d) => ((d.config as { maxVersions: number }).maxVersions = 2 ** 32), /config.maxVersions must be an integer from 0 to 4294967295/],
     ['live data missing', (d) => delete d.keys['a/b']!.versions['2']!.data, /data is missing/],
     ['non-string custom metadata', (d) => (d.keys['m']!.customMetadata = { owner: 1 }), /values must be strings/],
   ])('rejects %s', (_name, mutate, message) => {

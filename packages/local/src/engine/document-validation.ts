@@ -1,6 +1,8 @@
 import { InvalidRequestError, isPlainObject, KvError, normalizeSecretPath } from '@kv2/core';
 import { DOCUMENT_FORMAT, type StoreDocument } from './document.js';
 
+const UINT32_MAX = 4_294_967_295;
+
 /**
  * Checks that `value` (parsed JSON from a file or a snapshot) is a complete, consistent
  * {@link StoreDocument} and returns it typed. Throws {@link InvalidRequestError} (`invalid_data`)
@@ -13,7 +15,7 @@ export function validateDocument(value: unknown): StoreDocument {
     fail('format', `unknown format version ${JSON.stringify(doc.format)} (this kv2 reads ${DOCUMENT_FORMAT})`);
   }
   const config = object(doc.config, 'config');
-  integer(config.maxVersions, 'config.maxVersions', 0);
+  integer(config.maxVersions, 'config.maxVersions', 0, UINT32_MAX);
   boolean(config.casRequired, 'config.casRequired');
   boolean(config.metadataCasRequired, 'config.metadataCasRequired');
   integer(config.deleteVersionAfter, 'config.deleteVersionAfter', -1);
@@ -29,11 +31,12 @@ export function validateDocument(value: unknown): StoreDocument {
 function validateKey(value: unknown, where: string): void {
   const key = object(value, where);
   const current = integer(key.currentVersion, `${where}.currentVersion`, 0);
-  integer(key.oldestVersion, `${where}.oldestVersion`, 0);
+  const oldest = integer(key.oldestVersion, `${where}.oldestVersion`, 0);
+  if (oldest > current) fail(`${where}.oldestVersion`, 'is above currentVersion');
   integer(key.currentMetadataVersion, `${where}.currentMetadataVersion`, 0);
   timestamp(key.createdTime, `${where}.createdTime`);
   timestamp(key.updatedTime, `${where}.updatedTime`);
-  integer(key.maxVersions, `${where}.maxVersions`, 0);
+  integer(key.maxVersions, `${where}.maxVersions`, 0, UINT32_MAX);
   boolean(key.casRequired, `${where}.casRequired`);
   boolean(key.metadataCasRequired, `${where}.metadataCasRequired`);
   integer(key.deleteVersionAfter, `${where}.deleteVersionAfter`, 0);
@@ -46,7 +49,9 @@ function validateKey(value: unknown, where: string): void {
   const versions = object(key.versions, `${where}.versions`);
   for (const number of Object.keys(versions)) {
     const at = `${where}.versions[${number}]`;
-    if (!/^[1-9]\d*$/.test(number) || Number(number) > current) fail(at, 'is not a version number up to currentVersion');
+    if (!/^[1-9]\d*$/.test(number) || Number(number) > current || Number(number) < oldest) {
+      fail(at, 'is not a version number from oldestVersion to currentVersion');
+    }
     const version = object(versions[number], at);
     timestamp(version.createdTime, `${at}.createdTime`);
     if (version.deletionTime !== null) timestamp(version.deletionTime, `${at}.deletionTime`);
@@ -77,8 +82,10 @@ function object(value: unknown, where: string): Record<string, unknown> {
   return value;
 }
 
-function integer(value: unknown, where: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(where, `must be an integer ≥ ${min}`);
+function integer(value: unknown, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    fail(where, `must be an integer from ${min} to ${max}`);
+  }
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '@kv2/core';
+import { InvalidRequestError } from './errors.js';
 import { describe, expect, it } from 'vitest';
 import { validateCustomMetadata } from './custom-metadata.js';
 
