@@ -36,6 +36,8 @@ async function withFileStore(secrets: number, body: (store: FileKeyValueStore) =
   const folder = await mkdtemp(join(tmpdir(), 'kv2-profile-'));
   try {
     const doc = emptyDocument();
+    // As in the file section: as many versions as the file starts with, so writes do not grow it.
+    doc.config.maxVersions = 3;
     const now = new Date();
     for (let v = 0; v < 3; v++) {
       for (let i = 0; i < secrets; i++) applyChanges(doc, executeCommand(doc, { op: 'write', path: secretPath(i), data: smallSecret(i + v) }, now).changes);

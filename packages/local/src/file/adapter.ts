@@ -82,8 +82,8 @@ export class StoreFileAdapter implements Adapter<StoreContent> {
 
   /** Replaces the file with `content`; resolves once it is durably on disk. */
   async write(content: StoreContent): Promise<void> {
-    const bytes = this.#codec.encode(content);
-    const written = await writeFileAtomically(this.#file, bytes, { beforeCommit: this.#beforeCommit });
+    const pieces = this.#codec.encodePieces(content);
+    const written = await writeFileAtomically(this.#file, pieces, { beforeCommit: this.#beforeCommit });
     this.#generations.set(content, written);
   }
 

@@ -40,14 +40,19 @@ export function isTemporaryNameFor(file: string, name: string): boolean {
  * over `file`, fsync the folder. On failure before the rename the temporary file is removed and
  * `file` is untouched.
  */
-export async function writeFileAtomically(file: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<WrittenFile> {
+export async function writeFileAtomically(
+  file: string,
+  content: string | Uint8Array | readonly Uint8Array[],
+  options: AtomicWriteOptions = {},
+): Promise<WrittenFile> {
   const folder = dirname(file);
   const temporary = temporaryPathFor(file);
   // 'wx' fails rather than reuse an existing name, so two writers can never share a temp file.
   const handle = await open(temporary, 'wx', 0o600);
   let renamed = false;
   try {
-    await handle.writeFile(content);
+    if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
+    else await writeAll(handle, content);
     await handle.sync();
     const identity = identityOf(await handle.stat({ bigint: true }));
     await options.beforeCommit?.();
@@ -60,6 +65,26 @@ export async function writeFileAtomically(file: string, content: string | Uint8A
     if (!renamed) await unlink(temporary).catch(() => undefined);
     throw error;
   }
+}
+
+/** Writes `pieces` one after another with `writev` (one call; libuv splits it into as many syscalls as the OS needs). */
+async function writeAll(handle: FileHandle, pieces: readonly Uint8Array[]): Promise<void> {
+  let rest = pieces.filter((piece) => piece.length > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
+    rest = withoutFirstBytes(rest, bytesWritten);
+  }
+}
+
+/** `pieces` after their first `count` bytes (what a short write left to write). Exported for tests. */
+export function withoutFirstBytes(pieces: readonly Uint8Array[], count: number): Uint8Array[] {
+  let skip = count;
+  let index = 0;
+  while (index < pieces.length && skip >= (pieces[index] as Uint8Array).length) skip -= (pieces[index++] as Uint8Array).length;
+  const rest = pieces.slice(index);
+  if (rest.length > 0 && skip > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+  return rest;
 }
 
 /** Makes a rename in `folder` durable. Windows cannot open folders for fsync, and needs no such step. */

@@ -98,12 +98,21 @@ export class DocumentCodec {
 
   /** The file's bytes for `content`: UTF-8 of pretty-printed JSON, identical to `JSON.stringify(…, null, 2)`. */
   encode(content: StoreContent): Buffer {
+    return Buffer.concat(this.encodePieces(content));
+  }
+
+  /**
+   * The same bytes as {@link encode}, in pieces to be written one after another. Writing the
+   * pieces (`writev`) spares building the whole file in a new buffer, whose allocation and first
+   * touch of every page cost more than the write itself for a large file.
+   */
+  encodePieces(content: StoreContent): Uint8Array[] {
     const { doc, encryption } = content;
     let head = `{\n  "format": ${JSON.stringify(doc.format)}`;
     if (encryption !== null) head += `,\n  "encryption": ${indent(JSON.stringify(encryption.header, null, 2), '  ')}`;
     head += `,\n  "config": ${indent(JSON.stringify(doc.config, null, 2), '  ')},\n  "keys": {`;
-    // Each key's entry is cached as UTF-8 bytes: assembling the file is then one copy, far
-    // cheaper than joining (or flattening) tens of thousands of strings and encoding them again.
+    // Each key's entry is cached as UTF-8 bytes, far cheaper to reuse than joining (or
+    // flattening) tens of thousands of strings and encoding them again.
     const pieces: Uint8Array[] = [Buffer.from(head, 'utf8')];
     let first = true;
     for (const path of Object.keys(doc.keys)) {
@@ -111,7 +120,7 @@ export class DocumentCodec {
       first = false;
     }
     pieces.push(first ? EMPTY_END : END);
-    return Buffer.concat(pieces);
+    return pieces;
   }
 
   /** `"<path>": <record>` as it appears in the file, from the cache when the record did not change. */
