@@ -19,6 +19,12 @@ export interface FileEncryption {
 export interface StoreContent {
   readonly doc: StoreDocument;
   readonly encryption: FileEncryption | null;
+  /**
+   * New records for keys `doc` already has, written in their place. The file store uses this to
+   * write a change without copying the whole key map first, and applies the same records to
+   * `doc` once they are durable (so afterwards the two agree).
+   */
+  readonly replacing?: ReadonlyMap<string, KeyRecord> | undefined;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -107,7 +113,7 @@ export class DocumentCodec {
    * touch of every page cost more than the write itself for a large file.
    */
   encodePieces(content: StoreContent): Uint8Array[] {
-    const { doc, encryption } = content;
+    const { doc, encryption, replacing } = content;
     let head = `{\n  "format": ${JSON.stringify(doc.format)}`;
     if (encryption !== null) head += `,\n  "encryption": ${indent(JSON.stringify(encryption.header, null, 2), '  ')}`;
     head += `,\n  "config": ${indent(JSON.stringify(doc.config, null, 2), '  ')},\n  "keys": {`;
@@ -116,7 +122,8 @@ export class DocumentCodec {
     const pieces: Uint8Array[] = [Buffer.from(head, 'utf8')];
     let first = true;
     for (const path of Object.keys(doc.keys)) {
-      pieces.push(first ? FIRST_ENTRY : NEXT_ENTRY, this.#entryBytes(path, getOwn(doc.keys, path) as KeyRecord, encryption));
+      const record = (replacing?.get(path) ?? getOwn(doc.keys, path)) as KeyRecord;
+      pieces.push(first ? FIRST_ENTRY : NEXT_ENTRY, this.#entryBytes(path, record, encryption));
       first = false;
     }
     pieces.push(first ? EMPTY_END : END);

@@ -2,8 +2,8 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidRequestError, StoreUnavailableError, type MountConfig, type MountConfigUpdate, type StoreCapabilities } from '@kv2/core';
 import { Low } from 'lowdb';
-import { isMutation, type Command, type CommandResult } from '../engine/commands.js';
-import { emptyDocument, type StoreDocument } from '../engine/document.js';
+import { isMutation, type Change, type Command, type CommandResult } from '../engine/commands.js';
+import { emptyDocument, type KeyRecord, type StoreDocument } from '../engine/document.js';
 import { applyChanges, executeCommand } from '../engine/engine.js';
 import { EngineKeyValueStore } from '../engine-store.js';
 import { StoreFileAdapter } from './adapter.js';
@@ -133,6 +133,16 @@ export class FileKeyValueStore extends EngineKeyValueStore {
       if (base.encryption?.damage !== undefined) throw base.encryption.damage;
       const outcome = executeCommand(base.doc, command, this.#now());
       if (outcome.changes.length === 0) return outcome.result;
+      const replacing = replacementsOnly(base.doc, outcome.changes);
+      if (replacing !== undefined) {
+        // Only existing keys get new records (the common write): the file is written with them
+        // in place, and the committed document is changed in place once they are durable.
+        // Readers keep seeing the committed records until then. Copying a large key map would
+        // cost more than the write.
+        const content = base.encryption === null ? await file.codec.create(base.doc) : { doc: base.doc, encryption: base.encryption };
+        await this.#commit(file, { ...content, replacing }, () => applyChanges(base.doc, outcome.changes));
+        return outcome.result;
+      }
       // A shallow copy: readers keep seeing the committed document until the new one is on disk.
       const doc: StoreDocument = { format: base.doc.format, config: base.doc.config, keys: { ...base.doc.keys } };
       applyChanges(doc, outcome.changes);
@@ -146,9 +156,11 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     }
   }
 
-  async #commit(file: OpenFile, content: StoreContent): Promise<void> {
+  /** Writes `content` durably, then runs `written` (if given) and makes it the committed content. */
+  async #commit(file: OpenFile, content: StoreContent, written?: () => void): Promise<void> {
     const db = new Low<StoreContent>(file.adapter, content);
     await db.write();
+    written?.();
     this.#install(file, db);
   }
 
@@ -260,6 +272,19 @@ export class FileKeyValueStore extends EngineKeyValueStore {
   toJSON(): { type: string; file: string; encrypted: boolean } {
     return { type: 'FileKeyValueStore', file: this.#file, encrypted: this.#secret !== null };
   }
+}
+
+/**
+ * The new records by path when every change gives an existing key a new record (no key added
+ * or removed, no config change); otherwise undefined.
+ */
+function replacementsOnly(doc: StoreDocument, changes: readonly Change[]): Map<string, KeyRecord> | undefined {
+  const replacing = new Map<string, KeyRecord>();
+  for (const change of changes) {
+    if (change.kind !== 'key' || change.record === null || !Object.hasOwn(doc.keys, change.path)) return undefined;
+    replacing.set(change.path, change.record);
+  }
+  return replacing;
 }
 
 /** The real path of `file` (symbolic links resolved), also when it does not exist yet. */
