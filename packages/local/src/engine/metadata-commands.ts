@@ -1,0 +1,168 @@
+import {
+  booleanValue,
+  CheckAndSetError,
+  getOwn,
+  keyDeleteAfter,
+  maxVersionsValue,
+  mountDeleteAfter,
+  normalizeSecretPath,
+  objectParameter,
+  optionalCount,
+  setOwn,
+  validateCustomMetadata,
+  type MetadataPatch,
+  type MetadataUpdate,
+  type MountConfigUpdate,
+} from '@kv2/core';
+import type { KeyRecord, StoreDocument } from './document.js';
+import { newKeyRecord } from './lifecycle.js';
+import { done, keyChange, requireRecord } from './outcome.js';
+
+// Key metadata (metadata/) and the mount configuration (config).
+
+const CAS_REQUIRED_WARNING =
+  '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+const METADATA_CAS_REQUIRED_WARNING =
+  '"metadata_cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+
+/** Metadata CAS: required by mount or key; a given value must match (0 for a new record). */
+function checkMetadataCas(record: KeyRecord | undefined, doc: StoreDocument, cas: number | undefined): void {
+  const required = doc.config.metadataCasRequired || record?.metadataCasRequired === true;
+  if (cas === undefined) {
+    if (required) throw new CheckAndSetError('metadata_cas_required');
+    return;
+  }
+  if (record === undefined) {
+    if (cas !== 0) throw new CheckAndSetError('metadata_cas_not_zero');
+  } else if (cas !== record.currentMetadataVersion) {
+    throw new CheckAndSetError('metadata_cas_mismatch');
+  }
+}
+
+function mandateWarnings(doc: StoreDocument, casRequired: boolean | null | undefined, metadataCasRequired: boolean | null | undefined): string[] {
+  const warnings: string[] = [];
+  // In a patch, null unsets a flag, which OpenBao reads as false: it warns the same way.
+  if ((casRequired === false || casRequired === null) && doc.config.casRequired) warnings.push(CAS_REQUIRED_WARNING);
+  if ((metadataCasRequired === false || metadataCasRequired === null) && doc.config.metadataCasRequired) {
+    warnings.push(METADATA_CAS_REQUIRED_WARNING);
+  }
+  return warnings;
+}
+
+function isEmptyMap(map: Record<string, unknown>): boolean {
+  for (const _ in map) return false;
+  return true;
+}
+
+export function writeMetadata(doc: StoreDocument, rawPath: string, update: MetadataUpdate, now: Date) {
+  const path = normalizeSecretPath(rawPath, 'write');
+  objectParameter(update, 'metadata update');
+  const maxVersions = update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions);
+  const casRequired = update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required');
+  const metadataCasRequired =
+    update.metadataCasRequired === undefined ? undefined : booleanValue(update.metadataCasRequired, 'metadata_cas_required');
+  const deleteAfter = update.deleteVersionAfter === undefined ? undefined : keyDeleteAfter(update.deleteVersionAfter);
+  const metadataCas = optionalCount(update.metadataCas, 'metadata_cas');
+  const custom = update.customMetadata;
+  if (
+    maxVersions === undefined &&
+    casRequired === undefined &&
+    metadataCasRequired === undefined &&
+    deleteAfter === undefined &&
+    custom === undefined
+  ) {
+    return done({ warnings: [] });
+  }
+  const customMetadata = custom === undefined || custom === null ? custom : (validateCustomMetadata(custom, false) as Record<string, string>);
+  const existing = getOwn(doc.keys, path);
+  checkMetadataCas(existing, doc, metadataCas);
+  const base = existing ?? newKeyRecord(now, 0);
+  const record: KeyRecord = {
+    ...base,
+    currentMetadataVersion: base.currentMetadataVersion + 1,
+    updatedTime: now.toISOString(),
+  };
+  if (maxVersions !== undefined) record.maxVersions = maxVersions;
+  if (casRequired !== undefined) record.casRequired = casRequired;
+  if (metadataCasRequired !== undefined) record.metadataCasRequired = metadataCasRequired;
+  if (deleteAfter !== undefined) record.deleteVersionAfter = deleteAfter;
+  if (customMetadata !== undefined) {
+    record.customMetadata = customMetadata === null || isEmptyMap(customMetadata) ? null : { ...customMetadata };
+  }
+  return done({ warnings: mandateWarnings(doc, casRequired, metadataCasRequired) }, keyChange(path, record));
+}
+
+// OpenBao's order: nothing patchable → no-op (even for unknown keys) → validation → 404 → CAS.
+export function patchMetadata(doc: StoreDocument, rawPath: string, patch: MetadataPatch, now: Date) {
+  const path = normalizeSecretPath(rawPath, 'write');
+  objectParameter(patch, 'metadata patch');
+  const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = patch;
+  if (
+    maxVersions === undefined &&
+    casRequired === undefined &&
+    metadataCasRequired === undefined &&
+    // OpenBao's GetOk does not report a null duration, so it alone changes nothing.
+    (deleteVersionAfter === undefined || deleteVersionAfter === null) &&
+    customMetadata === undefined
+  ) {
+    return done({ warnings: [] });
+  }
+  const max = maxVersions === undefined || maxVersions === null ? maxVersions : maxVersionsValue(maxVersions);
+  const cas = casRequired === undefined || casRequired === null ? casRequired : booleanValue(casRequired, 'cas_required');
+  const metaCas =
+    metadataCasRequired === undefined || metadataCasRequired === null
+      ? metadataCasRequired
+      : booleanValue(metadataCasRequired, 'metadata_cas_required');
+  const after = deleteVersionAfter === undefined || deleteVersionAfter === null ? undefined : keyDeleteAfter(deleteVersionAfter);
+  const custom = customMetadata === undefined || customMetadata === null ? customMetadata : validateCustomMetadata(customMetadata, true);
+  const metadataCas = optionalCount(patch.metadataCas, 'metadata_cas');
+  const existing = requireRecord(doc, path);
+  checkMetadataCas(existing, doc, metadataCas);
+  const record: KeyRecord = {
+    ...existing,
+    currentMetadataVersion: existing.currentMetadataVersion + 1,
+    updatedTime: now.toISOString(),
+  };
+  if (max !== undefined) record.maxVersions = max ?? 0;
+  if (cas !== undefined) record.casRequired = cas ?? false;
+  if (metaCas !== undefined) record.metadataCasRequired = metaCas ?? false;
+  // OpenBao quirk, kept deliberately: a zero duration merge-patches as "no change", so 0 (like
+  // null) cannot clear an existing delete_version_after through PATCH; POST can.
+  if (after !== undefined && after > 0) record.deleteVersionAfter = after;
+  if (custom === null) {
+    record.customMetadata = null;
+  } else if (custom !== undefined) {
+    const merged: Record<string, string> = { ...(existing.customMetadata ?? {}) };
+    for (const key of Object.keys(custom)) {
+      const value = custom[key];
+      if (value === null || value === undefined) delete merged[key];
+      else setOwn(merged, key, value);
+    }
+    record.customMetadata = isEmptyMap(merged) ? null : merged;
+  }
+  return done({ warnings: mandateWarnings(doc, cas, metaCas) }, keyChange(path, record));
+}
+
+export function writeConfig(doc: StoreDocument, update: MountConfigUpdate) {
+  objectParameter(update, 'config update');
+  const config = { ...doc.config };
+  let changed = false;
+  if (update.maxVersions !== undefined) {
+    config.maxVersions = maxVersionsValue(update.maxVersions);
+    changed = true;
+  }
+  if (update.casRequired !== undefined) {
+    config.casRequired = booleanValue(update.casRequired, 'cas_required');
+    changed = true;
+  }
+  if (update.metadataCasRequired !== undefined) {
+    config.metadataCasRequired = booleanValue(update.metadataCasRequired, 'metadata_cas_required');
+    changed = true;
+  }
+  if (update.deleteVersionAfter !== undefined) {
+    // Any negative value means "disabled" and is stored as -1 (OpenBao reports "-1s").
+    config.deleteVersionAfter = mountDeleteAfter(update.deleteVersionAfter);
+    changed = true;
+  }
+  return changed ? done(undefined, [{ kind: 'config', config }]) : done(undefined);
+}
