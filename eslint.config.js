@@ -22,4 +22,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // CI helper scripts are plain JavaScript reading untyped JSON: lint them without type information.
+  { files: ['.ci/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );
