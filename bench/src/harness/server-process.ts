@@ -10,12 +10,12 @@ export interface ServerProcess {
 
 /**
  * Starts a benchmark HTTP server in its own process, so it has a core to itself while the load
- * generator uses the other. With `KV2_BENCH_PROFILE_DIR` set, the kv2 server writes a CPU
+ * generator uses the other. With `KV2_BENCH_PROFILE_DIR` set, the server writes a CPU
  * profile there when it stops (`node --cpu-prof`).
  */
 export async function startServerProcess(task: HttpServerTask): Promise<ServerProcess> {
   const profileDir = process.env.KV2_BENCH_PROFILE_DIR;
-  const extra = profileDir !== undefined && task.mode === 'kv2' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const extra = profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = startWorker('http-server', task, extra);
   const { url } = await nextMessage<HttpServerReady>(child, (m) => m.type === 'listening');
   return {

@@ -171,7 +171,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
   async #currentContent(file: OpenFile): Promise<StoreContent> {
     for (;;) {
       const seen = this.#current;
-      const identity = await currentIdentity(file.path);
+      const identity = currentIdentity(file.path);
       if (seen !== undefined && sameIdentity(file.adapter.identityOf(seen.data) ?? null, identity)) return seen.data;
       const failure = file.adapter.failureFor(identity);
       if (failure !== undefined) throw failure;
@@ -220,7 +220,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
       lock: new FileLock(path, this.#lockSettings),
       adapter: new StoreFileAdapter(path, codec, () => this.#verifyLock()),
     };
-    if ((await currentIdentity(path)) === null) await this.#create(file);
+    if (currentIdentity(path) === null) await this.#create(file);
     return file;
   }
 
@@ -229,7 +229,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     const lock = await file.lock.acquire();
     this.#held = lock;
     try {
-      if ((await currentIdentity(file.path)) !== null) return;
+      if (currentIdentity(file.path) !== null) return;
       await this.#commit(file, await file.codec.create(this.#initialDocument()));
     } finally {
       this.#held = undefined;

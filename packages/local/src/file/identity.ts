@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 
 /**
  * What identifies one generation of the store file without reading it.
@@ -28,10 +28,17 @@ export function sameIdentity(a: FileIdentity | null, b: FileIdentity | null): bo
   return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeNs === b.mtimeNs;
 }
 
-/** One `stat` of `file`: its identity, or null when there is no file. */
-export async function currentIdentity(file: string): Promise<FileIdentity | null> {
+/**
+ * One `stat` of `file`: its identity, or null when there is no file.
+ *
+ * Synchronous on purpose: every read of the store costs one `stat`. On a local file system the
+ * call itself takes a few microseconds, while going through libuv's thread pool (`fs.promises`)
+ * costs about ten times that in hand-offs between threads, and queues behind the pool's fsyncs
+ * while writes are in flight.
+ */
+export function currentIdentity(file: string): FileIdentity | null {
   try {
-    return identityOf(await stat(file, { bigint: true }));
+    return identityOf(statSync(file, { bigint: true }));
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
