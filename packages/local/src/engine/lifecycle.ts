@@ -36,7 +36,7 @@ export function effectiveDeleteAfter(record: KeyRecord | undefined, config: Moun
 
 /** A record for a key seen for the first time. */
 export function newKeyRecord(now: Date, currentMetadataVersion: number): KeyRecord {
-  const iso = now.toISOString();
+  const iso = isoTimestamp(now);
   return {
     currentVersion: 0,
     oldestVersion: 0,
@@ -61,16 +61,11 @@ export function newKeyRecord(now: Date, currentMetadataVersion: number): KeyReco
 export function addVersion(record: KeyRecord, data: JsonObject, now: Date, config: MountConfig): KeyRecord {
   const version = record.currentVersion + 1;
   const deleteAfter = effectiveDeleteAfter(record, config);
-  const createdTime = now.toISOString();
+  const createdTime = isoTimestamp(now);
   const limit = effectiveMaxVersions(record, config);
   const prune = version - record.oldestVersion >= limit;
   const lastPruned = prune ? version - limit : 0;
-  // Copy the versions that stay rather than copy all and `delete` the pruned ones: deleting
-  // turns the object into a slow dictionary, which every later write would copy again.
-  const versions: Record<string, VersionRecord> = {};
-  for (const key of Object.keys(record.versions)) {
-    if (Number(key) > lastPruned) versions[key] = record.versions[key] as VersionRecord;
-  }
+  const versions = prune ? versionsAfter(record.versions, lastPruned, version, limit) : { ...record.versions };
   versions[String(version)] = {
     createdTime,
     deletionTime: deleteAfter > 0 ? new Date(now.getTime() + deleteAfter * 1000).toISOString() : null,
@@ -79,4 +74,41 @@ export function addVersion(record: KeyRecord, data: JsonObject, now: Date, confi
   };
   const oldestVersion = prune ? lastPruned + 1 : record.oldestVersion;
   return { ...record, currentVersion: version, oldestVersion, updatedTime: createdTime, versions };
+}
+
+// Up to this limit, pruning looks up the (few) version numbers that can remain one by one.
+const SMALL_LIMIT = 64;
+
+/**
+ * A copy of `versions` without those up to `lastPruned` (all are below `next`). Built from the
+ * versions that stay rather than by deleting from a copy: `delete` turns the object into a slow
+ * dictionary, which every later write would copy again.
+ */
+function versionsAfter(versions: Record<string, VersionRecord>, lastPruned: number, next: number, limit: number): Record<string, VersionRecord> {
+  const kept: Record<string, VersionRecord> = {};
+  if (limit <= SMALL_LIMIT) {
+    // Every remaining version is a number from lastPruned + 1 to next - 1: at most limit - 1 of them.
+    for (let n = lastPruned + 1; n < next; n++) {
+      if (Object.hasOwn(versions, n)) kept[n] = versions[n] as VersionRecord;
+    }
+    return kept;
+  }
+  for (const key of Object.keys(versions)) {
+    if (Number(key) > lastPruned) kept[key] = versions[key] as VersionRecord;
+  }
+  return kept;
+}
+
+// Writes in the same millisecond (hundreds, in memory) share one timestamp text.
+let lastTime = Number.NaN;
+let lastIso = '';
+
+/** `now.toISOString()`, remembered for the last millisecond seen. */
+export function isoTimestamp(now: Date): string {
+  const time = now.getTime();
+  if (time !== lastTime) {
+    lastIso = now.toISOString();
+    lastTime = time;
+  }
+  return lastIso;
 }

@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import type { MountConfig } from '@kv2/core';
+import { describe, expect, it } from 'vitest';
+import type { KeyRecord, VersionRecord } from './document.js';
+import { addVersion, isoTimestamp, newKeyRecord } from './lifecycle.js';
+
+const NOW = new Date('2026-01-01T00:00:00.000Z');
+const config = (maxVersions: number): MountConfig => ({ maxVersions, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 });
+
+/** A record as a valid document may hold it: any versions from max(1, oldest) to current, gaps allowed. */
+const recordArb: fc.Arbitrary<KeyRecord> = fc
+  .record({
+    oldest: fc.nat(20),
+    span: fc.nat(80),
+    present: fc.array(fc.boolean(), { minLength: 81, maxLength: 81 }),
+    keyMax: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
+  })
+  .map(({ oldest, span, present, keyMax }) => {
+    const current = oldest + span;
+    const versions: Record<string, VersionRecord> = {};
+    for (let n = Math.max(1, oldest); n <= current; n++) {
+      if (present[n - oldest]) versions[String(n)] = { createdTime: NOW.toISOString(), deletionTime: null, destroyed: false, data: { n } };
+    }
+    return { ...newKeyRecord(NOW, 0), currentVersion: current, oldestVersion: oldest, maxVersions: keyMax, versions };
+  });
+
+describe('addVersion', () => {
+  it('keeps exactly the versions above current - limit when it prunes, in order, for any record and limit', () => {
+    fc.assert(
+      fc.property(recordArb, fc.integer({ min: 0, max: 100 }), (record, mountMax) => {
+        const next = addVersion(record, { added: true }, NOW, config(mountMax));
+        const version = record.currentVersion + 1;
+        const limit = Math.max(record.maxVersions, mountMax) || 10;
+        const prunes = version - record.oldestVersion >= limit;
+        const lastPruned = prunes ? version - limit : 0;
+        const expected = [...Object.keys(record.versions).filter((k) => Number(k) > lastPruned), String(version)];
+        expect(Object.keys(next.versions)).toEqual(expected);
+        for (const key of expected.slice(0, -1)) expect(next.versions[key]).toBe(record.versions[key]);
+        expect(next.oldestVersion).toBe(prunes ? lastPruned + 1 : record.oldestVersion);
+        expect(next.currentVersion).toBe(version);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never changes the record it is given', () => {
+    fc.assert(
+      fc.property(recordArb, fc.integer({ min: 0, max: 100 }), (record, mountMax) => {
+        const before = JSON.stringify(record);
+        addVersion(record, { added: true }, NOW, config(mountMax));
+        expect(JSON.stringify(record)).toBe(before);
+      }),
+    );
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('is toISOString, also when the same millisecond or an earlier one comes again', () => {
+    const times = [0, 1, 1, 1_700_000_000_123, 1_700_000_000_123, 5, 8.64e15, -62198755200000];
+    for (const time of times) expect(isoTimestamp(new Date(time))).toBe(new Date(time).toISOString());
+  });
+});
