@@ -41,7 +41,7 @@ export async function openBaoSection(quick: boolean): Promise<SectionReport> {
           { name: 'fetch', run: raw[op] },
           { name: 'adapter', run: adapter[op] },
         ],
-        { batch: 10, rounds: quick ? 2 : 4, timeMs: quick ? 200 : 400 },
+        { batch: 10, rounds: quick ? 2 : 6, timeMs: quick ? 200 : 500 },
       );
       const subject = get(results, 'adapter');
       const floor = get(results, 'fetch');
