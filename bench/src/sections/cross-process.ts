@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FileKeyValueStore } from '@kv2/local';
 import { exited, nextMessage, startWorker } from '../harness/child.js';
 import { durableWrite } from '../harness/durable-write.js';
-import { num, range, times } from '../harness/format.js';
+import { num, percent, range, times } from '../harness/format.js';
 import { get, measure } from '../harness/measure.js';
 import type { SectionReport, Target } from '../harness/report.js';
 import { summarise, type Summary } from '../harness/stats.js';
@@ -14,11 +14,13 @@ const PROCESSES = 4;
 
 interface Scenario {
   readonly name: string;
+  readonly processes: number;
   readonly keys: (worker: number) => string;
 }
 
 interface ScenarioResult {
   readonly name: string;
+  readonly processes: number;
   readonly increments: number;
   readonly opsPerSecond: number;
   readonly latency: Summary;
@@ -28,8 +30,10 @@ interface ScenarioResult {
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'one key', keys: () => 'counters/shared' },
-  { name: 'distinct keys', keys: (worker) => `counters/worker-${worker}` },
+  { name: 'one key', processes: PROCESSES, keys: () => 'counters/shared' },
+  { name: 'distinct keys', processes: PROCESSES, keys: (worker) => `counters/worker-${worker}` },
+  // The same increments without contention, to show what the sharing itself costs.
+  { name: 'one key, one process', processes: 1, keys: () => 'counters/shared' },
 ];
 
 async function runScenario(folder: string, scenario: Scenario, increments: number): Promise<ScenarioResult> {
@@ -38,7 +42,7 @@ async function runScenario(folder: string, scenario: Scenario, increments: numbe
   const setup = new FileKeyValueStore({ file });
   await setup.list('');
   await setup.close();
-  const workers = Array.from({ length: PROCESSES }, (_, w) =>
+  const workers = Array.from({ length: scenario.processes }, (_, w) =>
     startWorker('cas-worker', { file, key: scenario.keys(w), increments } satisfies CasWorkerTask),
   );
   try {
@@ -58,13 +62,14 @@ async function runScenario(folder: string, scenario: Scenario, increments: numbe
       }
     }
     const expected = new Map<string, number>();
-    for (let w = 0; w < PROCESSES; w++) expected.set(scenario.keys(w), (expected.get(scenario.keys(w)) ?? 0) + increments);
+    for (let w = 0; w < scenario.processes; w++) expected.set(scenario.keys(w), (expected.get(scenario.keys(w)) ?? 0) + increments);
     // Verify with a fresh store instance: what is on disk, not what a worker remembers.
     const check = new FileKeyValueStore({ file });
     const actual = new Map<string, number>();
     for (const key of expected.keys()) actual.set(key, (await check.read<{ n: number }>(key)).data.n);
     await check.close();
-    return { name: scenario.name, increments: PROCESSES * increments, opsPerSecond: (PROCESSES * increments) / seconds, latency: summarise(latencies), conflicts, expected, actual };
+    const total = scenario.processes * increments;
+    return { name: scenario.name, processes: scenario.processes, increments: total, opsPerSecond: total / seconds, latency: summarise(latencies), conflicts, expected, actual };
   } finally {
     await Promise.all(workers.map(exited));
   }
@@ -101,7 +106,7 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
     const lost = [...r.expected].reduce((sum, [key, n]) => sum + (n - (r.actual.get(key) ?? 0)), 0);
     rows.push([
       r.name,
-      String(PROCESSES),
+      String(r.processes),
       String(r.increments),
       num(r.opsPerSecond),
       num(r.latency.median),
@@ -113,8 +118,20 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
       num(floorOps),
       times(floorOps / r.opsPerSecond),
     ]);
-    targets.push({ name: `Cross-process CAS, ${r.name}: zero lost updates`, measured: `${lost} lost`, limit: '0', met: lost === 0 });
+    if (r.processes > 1) targets.push({ name: `Cross-process CAS, ${r.name}: zero lost updates`, measured: `${lost} lost`, limit: '0', met: lost === 0 });
   }
+  const alone = results.find((r) => r.processes === 1);
+  const shared = results.filter((r) => r.processes > 1);
+  const notes =
+    alone === undefined
+      ? []
+      : [
+          `${PROCESSES} processes reach ${shared.map((r) => `${percent(r.opsPerSecond / alone.opsPerSecond)} (${r.name})`).join(' and ')} of the rate ` +
+            'of one process alone: sharing the file costs little. Each increment costs what a file store write costs (lock, ' +
+            'change check, durable write: 14 file-system calls, 13 of them through the thread pool, against the floor\'s 8). ' +
+            'The lock is not fair: a process often takes it again right after releasing it, so the median increment is fast and ' +
+            'the p99 is a writer that found the lock taken several times in a row (it retries after 5 ms, doubling up to 50 ms).',
+        ];
   return {
     title: 'Cross-process CAS increments',
     intro:
@@ -125,7 +142,7 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
       'since every increment needs one and the file lock serialises them; ratio = floor ops/s ÷ kv2 ops/s.',
     headers: ['keys', 'processes', 'increments', 'ops/s', 'median ms', 'p25–p75 ms', 'p99 ms', 'CAS retries', 'final counts', 'lost', 'floor ops/s', 'ratio'],
     rows,
-    notes: [],
+    notes,
     targets,
   };
 }
