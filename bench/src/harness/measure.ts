@@ -31,6 +31,9 @@ export async function measure(subjects: readonly Subject[], options: MeasureOpti
   const samples = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
   const counters = new Map<string, number>(subjects.map((s) => [s.name, 0]));
   for (let round = 0; round < options.rounds; round++) {
+    // Collect the garbage of set-up and earlier rounds now, so that it is not collected (and
+    // charged to whichever subject happens to run) in the middle of a round.
+    collectGarbage();
     const bench = new Bench({
       time: options.timeMs,
       iterations: options.minSamples ?? 8,
@@ -64,6 +67,12 @@ export async function measure(subjects: readonly Subject[], options: MeasureOpti
   // Samples are milliseconds per batch; report microseconds per operation.
   for (const [name, list] of samples) out.set(name, scaled(summarise(list), 1000 / options.batch));
   return out;
+}
+
+/** A full garbage collection, when the bench runs with `--expose-gc` (as `pnpm bench` does). */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') gc();
 }
 
 /** The summary of `name`; throws if it was not measured (a bug in a section). */
