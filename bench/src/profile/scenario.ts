@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyChanges, emptyDocument, executeCommand, FileKeyValueStore, MemoryKeyValueStore } from '@kv2/local';
+import { OpenBaoKeyValueStore } from '@kv2/openbao';
 import { folderOf, secretPath, smallSecret } from '../fixtures.js';
+import { startServerProcess } from '../harness/server-process.js';
 
 /**
  * Runs one hot path in a loop so that `node --cpu-prof` (through tsx) can show where its time
@@ -22,9 +24,27 @@ const SCENARIOS: Record<string, (secrets: number, seconds: number) => Promise<nu
     const store = await memoryStore(secrets);
     return loop(seconds, (i) => store.read(secretPath(i % secrets)));
   },
+  'openbao-read': (_secrets, seconds) => withServer((url) => {
+    const store = new OpenBaoKeyValueStore({ baseUrl: url, token: TOKEN, env: {} });
+    return loop(seconds, () => store.read('bench/read'));
+  }),
+  'fetch-read': (_secrets, seconds) =>
+    withServer((url) => loop(seconds, async () => (await fetch(`${url}/v1/secret/data/bench/read`, { headers: { 'X-Vault-Token': TOKEN } })).text())),
   'file-write': (secrets, seconds) => withFileStore(secrets, (store) => loop(seconds, (i) => store.write(secretPath((i * 7919) % secrets), smallSecret(i)))),
   'file-read': (secrets, seconds) => withFileStore(secrets, (store) => loop(seconds, (i) => store.read(secretPath((i * 7919) % secrets)))),
 };
+
+const TOKEN = 'bench-root-token';
+
+/** Runs `body` against a kv2 server (memory store) in its own process. */
+async function withServer(body: (url: string) => Promise<number>): Promise<number> {
+  const server = await startServerProcess({ mode: 'kv2', token: TOKEN, readPath: 'bench/read' });
+  try {
+    return await body(server.url);
+  } finally {
+    await server.stop();
+  }
+}
 
 async function memoryStore(secrets: number): Promise<MemoryKeyValueStore> {
   const store = new MemoryKeyValueStore();
