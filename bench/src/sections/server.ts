@@ -141,10 +141,10 @@ export async function serverSection(quick: boolean): Promise<SectionReport> {
       headers: ['operation', 'connections', 'req/s', 'median µs', 'p25–p75 µs', 'p99 µs', 'floor req/s', 'floor median µs', 'throughput vs floor', 'errors'],
       rows,
       notes: [
-        'On 2 cores the load generator (autocannon, one process) gets one core and the server the other. At 32 connections ' +
-          'the bare server is then mostly limited by the load generator (its profile shows it idle a large part of the time), ' +
-          'so its throughput varies from run to run with what else the machine does, and a share near or above 100% means ' +
-          'that neither server was the bottleneck in that round.',
+        'On 2 cores the load generator (autocannon, one process) and the server share the machine with whatever else runs. ' +
+          'At 32 connections the bare floor can be limited by the load generator rather than by itself, so its throughput, and ' +
+          'with it the share, moves from run to run; the share is lowest on the quietest runs, where the floor is fastest. The ' +
+          'optimisation log below says what kv2 spends per request.',
       ],
       targets,
     };
