@@ -129,7 +129,7 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
           `${PROCESSES} processes together reach ${shared.map((r) => `${percent(r.opsPerSecond / alone.opsPerSecond)} (${r.name})`).join(' and ')} ` +
             'of the rate of one process alone; the rest goes to handing the lock over between processes and to reloading the file ' +
             'another process wrote. Each increment costs what a file store write costs (lock, ' +
-            'change check, durable write: 14 file-system calls, 13 of them through the thread pool, against the floor\'s 8). ' +
+            'change check, durable write: 14 file-system calls against the floor\'s 8, seven of them quick synchronous ones). ' +
             'The lock is not fair: a process often takes it again right after releasing it, so the median increment is fast and ' +
             'the p99 is a writer that found the lock taken several times in a row (it retries after 5 ms, doubling up to 50 ms).',
         ];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fstatSync } from 'node:fs';
 import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { identityOf, isNotFound, type FileIdentity } from './identity.js';
@@ -54,7 +55,8 @@ export async function writeFileAtomically(
     if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
     else await writeAll(handle, content);
     await handle.sync();
-    const identity = identityOf(await handle.stat({ bigint: true }));
+    // fstat of a file just written: microseconds, so not worth a trip through the thread pool.
+    const identity = identityOf(fstatSync(handle.fd, { bigint: true }));
     await options.beforeCommit?.();
     await rename(temporary, file);
     renamed = true;

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { mkdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { InvalidRequestError, StoreUnavailableError } from '@kv2/core';
 import lockfile from 'proper-lockfile';
 import { isNotFound } from './identity.js';
@@ -58,6 +58,35 @@ export function lockSettings(given: FileLockOptions | undefined): FileLockSettin
   return { staleMs, updateMs, waitMs };
 }
 
+type Callback<T> = (error: NodeJS.ErrnoException | null, value?: T) => void;
+
+/** Runs `call` now and answers `callback` on the next tick, as an asynchronous call would. */
+function answer<T>(call: () => T, callback: Callback<T>): void {
+  let value: T;
+  try {
+    value = call();
+  } catch (error) {
+    process.nextTick(callback, error);
+    return;
+  }
+  process.nextTick(callback, null, value);
+}
+
+/**
+ * The file-system calls proper-lockfile makes on the lock folder (create, inspect, refresh,
+ * remove), made synchronously. Each takes microseconds, while the default asynchronous calls
+ * go through libuv's thread pool, where each costs two thread hand-offs and waits behind the
+ * pool's fsyncs: four of them per write were a large part of writing a small store. Callbacks
+ * are still called asynchronously, as proper-lockfile expects.
+ */
+export const LOCK_FS = {
+  mkdir: (path: string, callback: Callback<void>): void => answer(() => void mkdirSync(path), callback),
+  rmdir: (path: string, callback: Callback<void>): void => answer(() => rmdirSync(path), callback),
+  rmdirSync: (path: string): void => rmdirSync(path),
+  stat: (path: string, callback: Callback<unknown>): void => answer(() => statSync(path), callback),
+  utimes: (path: string, atime: Date, mtime: Date, callback: Callback<void>): void => answer(() => utimesSync(path, atime, mtime), callback),
+};
+
 /**
  * The options given to proper-lockfile, each chosen against its default:
  * - `retries`: the default 0 fails at once on a held lock; kv2 retries with exponential backoff
@@ -68,6 +97,7 @@ export function lockSettings(given: FileLockOptions | undefined): FileLockSettin
  * - `onCompromised`: the default throws inside a timer, which kills the process; kv2 records the
  *   loss so that the write in flight fails with `lock_compromised` before touching the file.
  * - `lockfilePath`: spelled out (`<file>.lock`, a folder) so it does not depend on a default.
+ * - `fs`: {@link LOCK_FS} instead of graceful-fs (synchronous calls on the lock folder).
  */
 export function lockfileOptions(file: string, settings: FileLockSettings, onCompromised: (error: Error) => void): lockfile.LockOptions {
   return {
@@ -84,6 +114,7 @@ export function lockfileOptions(file: string, settings: FileLockSettings, onComp
       maxRetryTime: settings.waitMs,
     },
     onCompromised,
+    fs: LOCK_FS,
   };
 }
 
@@ -135,7 +166,7 @@ export class FileLock {
     const lockPath = lockPathFor(this.#file);
     let ino: bigint;
     try {
-      ino = (await stat(lockPath, { bigint: true })).ino;
+      ino = statSync(lockPath, { bigint: true }).ino;
     } catch (error) {
       // Gone already: proper-lockfile stops refreshing it on its own, and removing a folder by that
       // name now could remove another writer's lock.
@@ -191,7 +222,7 @@ export class HeldLock {
     if (this.#lost === undefined) {
       try {
         const now = Date.now();
-        const info = await stat(this.#lockPath, { bigint: true });
+        const info = statSync(this.#lockPath, { bigint: true });
         if (info.ino !== this.#ino) {
           this.#lost = new Error('the lock folder was replaced');
         } else {
