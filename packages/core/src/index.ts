@@ -45,6 +45,9 @@ export { formatDuration, parseDuration } from './durations.js';
 export {
   booleanValue,
   casOption,
+  checkedConfigUpdate,
+  checkedMetadataPatch,
+  checkedMetadataUpdate,
   keyDeleteAfter,
   maxVersionsValue,
   mountDeleteAfter,

@@ -1,5 +1,7 @@
 import { InvalidRequestError } from './errors.js';
+import { validateCustomMetadata } from './custom-metadata.js';
 import { cloneJsonObject, type JsonObject } from './json.js';
+import type { MetadataPatch, MetadataUpdate, MountConfigUpdate } from './types.js';
 
 // The argument checks every kv2 door applies before doing anything: the engine (memory and file
 // stores) and the HTTP adapter both call these, so the same bad input gets the same typed error.
@@ -106,6 +108,46 @@ export function mountDeleteAfter(value: unknown): number {
 export function objectParameter<T extends object>(value: T, label: string): T {
   if (typeof value !== 'object' || value === null) throw new InvalidRequestError(`${label} must be an object`, 'invalid_parameter');
   return value;
+}
+
+/** A metadata update (`writeMetadata`) with every field present checked; absent fields stay absent. */
+export function checkedMetadataUpdate(update: MetadataUpdate): MetadataUpdate {
+  objectParameter(update, 'metadata update');
+  const custom = update.customMetadata;
+  return {
+    maxVersions: update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions),
+    casRequired: update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required'),
+    metadataCasRequired: update.metadataCasRequired === undefined ? undefined : booleanValue(update.metadataCasRequired, 'metadata_cas_required'),
+    deleteVersionAfter: update.deleteVersionAfter === undefined ? undefined : keyDeleteAfter(update.deleteVersionAfter),
+    customMetadata: custom === undefined || custom === null ? custom : (validateCustomMetadata(custom, false) as Record<string, string>),
+    metadataCas: optionalCount(update.metadataCas, 'metadata_cas'),
+  };
+}
+
+/** A metadata patch (`patchMetadata`) with every field present checked; nulls (resets) stay null. */
+export function checkedMetadataPatch(patch: MetadataPatch): MetadataPatch {
+  objectParameter(patch, 'metadata patch');
+  const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = patch;
+  return {
+    maxVersions: maxVersions === undefined || maxVersions === null ? maxVersions : maxVersionsValue(maxVersions),
+    casRequired: casRequired === undefined || casRequired === null ? casRequired : booleanValue(casRequired, 'cas_required'),
+    metadataCasRequired:
+      metadataCasRequired === undefined || metadataCasRequired === null ? metadataCasRequired : booleanValue(metadataCasRequired, 'metadata_cas_required'),
+    deleteVersionAfter: deleteVersionAfter === undefined || deleteVersionAfter === null ? deleteVersionAfter : keyDeleteAfter(deleteVersionAfter),
+    customMetadata: customMetadata === undefined || customMetadata === null ? customMetadata : validateCustomMetadata(customMetadata, true),
+    metadataCas: optionalCount(patch.metadataCas, 'metadata_cas'),
+  };
+}
+
+/** A mount config update with every field present checked; a negative `deleteVersionAfter` becomes -1. */
+export function checkedConfigUpdate(update: MountConfigUpdate): MountConfigUpdate {
+  objectParameter(update, 'config update');
+  return {
+    maxVersions: update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions),
+    casRequired: update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required'),
+    metadataCasRequired: update.metadataCasRequired === undefined ? undefined : booleanValue(update.metadataCasRequired, 'metadata_cas_required'),
+    deleteVersionAfter: update.deleteVersionAfter === undefined ? undefined : mountDeleteAfter(update.deleteVersionAfter),
+  };
 }
 
 function describe(value: unknown): string {

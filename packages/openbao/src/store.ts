@@ -1,17 +1,15 @@
 import { inspect } from 'node:util';
 import {
+  checkedConfigUpdate,
+  checkedMetadataPatch,
+  checkedMetadataUpdate,
   BaseKeyValueStore,
-  booleanValue,
   casOption,
-  keyDeleteAfter,
-  maxVersionsValue,
-  mountDeleteAfter,
   normalizeSecretPath,
   objectParameter,
   optionalCount,
   optionalInteger,
   secretData,
-  validateCustomMetadata,
   versionList,
   type KeyMetadata,
   type KvV2Extensions,
@@ -135,19 +133,7 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Exten
 
   async writeMetadata(path: string, update: MetadataUpdate): Promise<MetadataWriteResult> {
     const key = normalizeSecretPath(path, 'write');
-    objectParameter(update, 'metadata update');
-    const body = metadataBody({
-      maxVersions: update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions),
-      casRequired: update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required'),
-      metadataCasRequired:
-        update.metadataCasRequired === undefined ? undefined : booleanValue(update.metadataCasRequired, 'metadata_cas_required'),
-      deleteVersionAfter: update.deleteVersionAfter === undefined ? undefined : keyDeleteAfter(update.deleteVersionAfter),
-      metadataCas: optionalCount(update.metadataCas, 'metadata_cas'),
-      customMetadata:
-        update.customMetadata === undefined || update.customMetadata === null
-          ? update.customMetadata
-          : validateCustomMetadata(update.customMetadata, false),
-    });
+    const body = metadataBody(checkedMetadataUpdate(update));
     return warningsOf(await this.#call(key, { method: 'POST', path: apiPath('metadata', key), body }));
   }
 
@@ -160,18 +146,7 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Exten
     // Like the engine, nothing else is checked when nothing patchable is given.
     const body = !patchable
       ? {}
-      : metadataBody({
-          maxVersions: maxVersions === undefined || maxVersions === null ? maxVersions : maxVersionsValue(maxVersions),
-          casRequired: casRequired === undefined || casRequired === null ? casRequired : booleanValue(casRequired, 'cas_required'),
-          metadataCasRequired:
-            metadataCasRequired === undefined || metadataCasRequired === null
-              ? metadataCasRequired
-              : booleanValue(metadataCasRequired, 'metadata_cas_required'),
-          deleteVersionAfter:
-            deleteVersionAfter === undefined || deleteVersionAfter === null ? deleteVersionAfter : keyDeleteAfter(deleteVersionAfter),
-          customMetadata: customMetadata === undefined || customMetadata === null ? customMetadata : validateCustomMetadata(customMetadata, true),
-          metadataCas: optionalCount(patch.metadataCas, 'metadata_cas'),
-        });
+      : metadataBody(checkedMetadataPatch(patch));
     const request: ApiRequest = { method: 'PATCH', path: apiPath('metadata', key), body, contentType: MERGE_PATCH };
     return warningsOf(await this.#call(key, request));
   }
@@ -200,14 +175,7 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Exten
   }
 
   async writeConfig(update: MountConfigUpdate): Promise<void> {
-    objectParameter(update, 'config update');
-    const body = configBody({
-      maxVersions: update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions),
-      casRequired: update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required'),
-      metadataCasRequired:
-        update.metadataCasRequired === undefined ? undefined : booleanValue(update.metadataCasRequired, 'metadata_cas_required'),
-      deleteVersionAfter: update.deleteVersionAfter === undefined ? undefined : mountDeleteAfter(update.deleteVersionAfter),
-    });
+    const body = configBody(checkedConfigUpdate(update));
     await this.#call(undefined, { method: 'POST', path: 'config', body });
   }
 

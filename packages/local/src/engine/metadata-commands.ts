@@ -1,15 +1,12 @@
 import {
-  booleanValue,
+  checkedConfigUpdate,
+  checkedMetadataPatch,
+  checkedMetadataUpdate,
   CheckAndSetError,
   getOwn,
-  keyDeleteAfter,
-  maxVersionsValue,
-  mountDeleteAfter,
   normalizeSecretPath,
   objectParameter,
-  optionalCount,
   setOwn,
-  validateCustomMetadata,
   type MetadataPatch,
   type MetadataUpdate,
   type MountConfigUpdate,
@@ -56,24 +53,17 @@ function isEmptyMap(map: Record<string, unknown>): boolean {
 
 export function writeMetadata(doc: StoreDocument, rawPath: string, update: MetadataUpdate, now: Date) {
   const path = normalizeSecretPath(rawPath, 'write');
-  objectParameter(update, 'metadata update');
-  const maxVersions = update.maxVersions === undefined ? undefined : maxVersionsValue(update.maxVersions);
-  const casRequired = update.casRequired === undefined ? undefined : booleanValue(update.casRequired, 'cas_required');
-  const metadataCasRequired =
-    update.metadataCasRequired === undefined ? undefined : booleanValue(update.metadataCasRequired, 'metadata_cas_required');
-  const deleteAfter = update.deleteVersionAfter === undefined ? undefined : keyDeleteAfter(update.deleteVersionAfter);
-  const metadataCas = optionalCount(update.metadataCas, 'metadata_cas');
-  const custom = update.customMetadata;
+  const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter: deleteAfter, customMetadata, metadataCas } =
+    checkedMetadataUpdate(update);
   if (
     maxVersions === undefined &&
     casRequired === undefined &&
     metadataCasRequired === undefined &&
     deleteAfter === undefined &&
-    custom === undefined
+    customMetadata === undefined
   ) {
     return done({ warnings: [] });
   }
-  const customMetadata = custom === undefined || custom === null ? custom : (validateCustomMetadata(custom, false) as Record<string, string>);
   const existing = getOwn(doc.keys, path);
   checkMetadataCas(existing, doc, metadataCas);
   const base = existing ?? newKeyRecord(now, 0);
@@ -107,15 +97,9 @@ export function patchMetadata(doc: StoreDocument, rawPath: string, patch: Metada
   ) {
     return done({ warnings: [] });
   }
-  const max = maxVersions === undefined || maxVersions === null ? maxVersions : maxVersionsValue(maxVersions);
-  const cas = casRequired === undefined || casRequired === null ? casRequired : booleanValue(casRequired, 'cas_required');
-  const metaCas =
-    metadataCasRequired === undefined || metadataCasRequired === null
-      ? metadataCasRequired
-      : booleanValue(metadataCasRequired, 'metadata_cas_required');
-  const after = deleteVersionAfter === undefined || deleteVersionAfter === null ? undefined : keyDeleteAfter(deleteVersionAfter);
-  const custom = customMetadata === undefined || customMetadata === null ? customMetadata : validateCustomMetadata(customMetadata, true);
-  const metadataCas = optionalCount(patch.metadataCas, 'metadata_cas');
+  const checked = checkedMetadataPatch(patch);
+  const { maxVersions: max, casRequired: cas, metadataCasRequired: metaCas, customMetadata: custom, metadataCas } = checked;
+  const after = checked.deleteVersionAfter ?? undefined;
   const existing = requireRecord(doc, path);
   checkMetadataCas(existing, doc, metadataCas);
   const record: KeyRecord = {
@@ -144,24 +128,14 @@ export function patchMetadata(doc: StoreDocument, rawPath: string, patch: Metada
 }
 
 export function writeConfig(doc: StoreDocument, update: MountConfigUpdate) {
-  objectParameter(update, 'config update');
+  // Any negative deleteVersionAfter means "disabled" and is stored as -1 (OpenBao reports "-1s").
+  const checked = checkedConfigUpdate(update);
   const config = { ...doc.config };
   let changed = false;
-  if (update.maxVersions !== undefined) {
-    config.maxVersions = maxVersionsValue(update.maxVersions);
-    changed = true;
-  }
-  if (update.casRequired !== undefined) {
-    config.casRequired = booleanValue(update.casRequired, 'cas_required');
-    changed = true;
-  }
-  if (update.metadataCasRequired !== undefined) {
-    config.metadataCasRequired = booleanValue(update.metadataCasRequired, 'metadata_cas_required');
-    changed = true;
-  }
-  if (update.deleteVersionAfter !== undefined) {
-    // Any negative value means "disabled" and is stored as -1 (OpenBao reports "-1s").
-    config.deleteVersionAfter = mountDeleteAfter(update.deleteVersionAfter);
+  for (const field of ['maxVersions', 'casRequired', 'metadataCasRequired', 'deleteVersionAfter'] as const) {
+    const value = checked[field];
+    if (value === undefined) continue;
+    (config as Record<typeof field, number | boolean>)[field] = value;
     changed = true;
   }
   return changed ? done(undefined, [{ kind: 'config', config }]) : done(undefined);
