@@ -6,7 +6,7 @@ import { spawnWorker } from './fixtures/spawn-worker.js';
 import { makeTempDir, removeTempDir } from './fixtures/temp-dir.js';
 
 // proper-lockfile's smallest settings keep the test short; the bound is the same formula as with the defaults.
-const LOCK: FileLockSettings = { staleMs: 2000, updateMs: 1000, waitMs: 15_000 };
+const LOCK: FileLockSettings = { staleMs: 2000, updateMs: 1000, waitMs: 15_000, keepMs: 5 };
 const KILLS = 20;
 // The bound is a property of the design (stale time + mtime rounding + one retry delay); the
 // slack only absorbs a loaded machine's scheduling and the recovery write itself.

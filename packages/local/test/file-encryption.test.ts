@@ -58,6 +58,7 @@ describe('FileKeyValueStore encryption at rest', () => {
     await store.write('a', { same: 'value' });
     await store.write('a', { same: 'value' });
     await store.write('b', { same: 'value' });
+    await store.compact();
     const doc = await onDisk();
     const sealed = [sealedOf(doc, 'a', '1'), sealedOf(doc, 'a', '2'), sealedOf(doc, 'b', '1')];
     expect(new Set(sealed).size).toBe(3);
@@ -70,14 +71,17 @@ describe('FileKeyValueStore encryption at rest', () => {
     const store = new FileKeyValueStore({ file, encryption: { key: KEY } });
     await store.write('a', { n: 1 });
     await store.write('b', { n: 1 });
+    await store.compact();
     const first = sealedOf(await onDisk(), 'a', '1');
     await store.write('a', { n: 2 });
     await store.write('c', { n: 3 });
+    await store.compact();
     expect(sealedOf(await onDisk(), 'a', '1')).toBe(first);
     await store.close();
     // Also across a reload: a new instance writes the unchanged ciphertext back as it was.
     const again = new FileKeyValueStore({ file, encryption: { key: KEY } });
     await again.write('d', { n: 4 });
+    await again.compact();
     expect(sealedOf(await onDisk(), 'a', '1')).toBe(first);
     await again.close();
   });
@@ -87,6 +91,7 @@ describe('FileKeyValueStore encryption at rest', () => {
     await store.write('a', { n: 1 });
     await store.write('a', { n: 2 });
     await store.destroy('a', { versions: [1] });
+    await store.compact();
     const versions = (await onDisk()).keys['a']?.versions;
     expect(versions?.['1']).toEqual({ createdTime: expect.any(String) as unknown, deletionTime: null, destroyed: true });
     expect(versions?.['2']?.encryptedData).toEqual(expect.any(String));

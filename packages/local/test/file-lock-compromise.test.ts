@@ -34,14 +34,15 @@ afterEach(async () => {
 describe('FileKeyValueStore when its lock is compromised during a write', () => {
   it('fails the write with lock_compromised, leaves the file unchanged, and keeps working', async () => {
     const file = join(dir, 'store.json');
-    const store = new FileKeyValueStore({ file });
+    // keepMs 0: every write takes the lock anew (the case a kept lock covers is below).
+    const store = new FileKeyValueStore({ file, lock: { keepMs: 0 } });
     await store.write('a', { n: 1 });
-    const before = await readFile(file);
+    const before = await readJournal(file);
 
     control.compromiseNext = true;
     await expect(store.write('a', { n: 2 })).rejects.toMatchObject({ name: 'StoreUnavailableError', code: 'lock_compromised', status: 503 });
     expect(control.compromiseNext).toBe(false);
-    expect(await readFile(file)).toEqual(before);
+    expect(await readJournal(file)).toEqual(before);
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     // The failed write is not visible, and the next write (with a new lock) works.
     expect((await store.read('a')).data).toEqual({ n: 1 });
@@ -49,4 +50,24 @@ describe('FileKeyValueStore when its lock is compromised during a write', () => 
     expect((await store.read('a')).metadata.version).toBe(2);
     await store.close();
   });
+
+  it('a kept lock that another process removed fails the next write, which changes nothing', async () => {
+    const file = join(dir, 'store.json');
+    const store = new FileKeyValueStore({ file, lock: { keepMs: 1000 } });
+    await store.write('a', { n: 1 });
+    const before = await readJournal(file);
+    // The lock is kept for the next write; someone else removes it meanwhile.
+    await rm(`${file}.lock`, { recursive: true });
+    await expect(store.write('a', { n: 2 })).rejects.toMatchObject({ code: 'lock_compromised' });
+    expect(await readJournal(file)).toEqual(before);
+    expect((await store.read('a')).data).toEqual({ n: 1 });
+    await store.write('a', { n: 3 });
+    expect((await store.read('a')).metadata.version).toBe(2);
+    await store.close();
+  });
 });
+
+/** The store's committed state on disk: the snapshot and the journal beside it. */
+async function readJournal(file: string): Promise<[Buffer, Buffer]> {
+  return [await readFile(file), await readFile(`${file}.journal`)];
+}

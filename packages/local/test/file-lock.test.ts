@@ -43,16 +43,16 @@ describe('lock settings', () => {
   });
 
   it('defaults give a recovery bound of stale + 1 s mtime rounding + one retry delay, inside the wait', () => {
-    expect(DEFAULT_LOCK_SETTINGS).toEqual({ staleMs: 5000, updateMs: 1000, waitMs: 15_000 });
+    expect(DEFAULT_LOCK_SETTINGS).toEqual({ staleMs: 5000, updateMs: 1000, waitMs: 15_000, keepMs: 5 });
     expect(lockRecoveryBoundMs()).toBe(6050);
-    expect(lockRecoveryBoundMs({ staleMs: 2000, updateMs: 1000, waitMs: 0 })).toBe(3050);
+    expect(lockRecoveryBoundMs({ staleMs: 2000, updateMs: 1000, waitMs: 0, keepMs: 5 })).toBe(3050);
     expect(DEFAULT_LOCK_SETTINGS.waitMs).toBeGreaterThan(lockRecoveryBoundMs());
   });
 
   it('are checked: proper-lockfile would silently clamp them', () => {
     expect(lockSettings(undefined)).toEqual(DEFAULT_LOCK_SETTINGS);
-    expect(lockSettings({ staleMs: 8000, updateMs: undefined })).toEqual({ staleMs: 8000, updateMs: 1000, waitMs: 15_000 });
-    for (const bad of [{ staleMs: 1999 }, { updateMs: 999 }, { staleMs: 4000, updateMs: 2001 }, { waitMs: -1 }, { waitMs: 1.5 }]) {
+    expect(lockSettings({ staleMs: 8000, updateMs: undefined })).toEqual({ staleMs: 8000, updateMs: 1000, waitMs: 15_000, keepMs: 5 });
+    for (const bad of [{ staleMs: 1999 }, { updateMs: 999 }, { staleMs: 4000, updateMs: 2001 }, { waitMs: -1 }, { waitMs: 1.5 }, { keepMs: -1 }, { keepMs: 1001 }]) {
       expect(() => lockSettings(bad)).toThrow(expect.objectContaining({ code: 'invalid_parameter' }) as unknown);
     }
   });

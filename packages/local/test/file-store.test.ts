@@ -31,19 +31,21 @@ describe('FileKeyValueStore', () => {
     expect((await stat(join(dir, 'a', 'b'))).mode & 0o777).toBe(0o700);
     expect((await stat(nested)).mode & 0o777).toBe(0o600);
     const onDisk = JSON.parse(await readFile(nested, 'utf8')) as unknown;
-    expect(onDisk).toEqual({ format: 1, config: { maxVersions: 4, casRequired: true, metadataCasRequired: false, deleteVersionAfter: 0 }, keys: {} });
-    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['store.json']);
+    expect(onDisk).toEqual({ format: 1, journalSeq: 0, config: { maxVersions: 4, casRequired: true, metadataCasRequired: false, deleteVersionAfter: 0 }, keys: {} });
+    expect((await readdir(join(dir, 'a', 'b'))).filter((name) => !name.endsWith('.lock'))).toEqual(['store.json']);
     await store.close();
   });
 
   it('writes plain, pretty-printed JSON a person can read and diff', async () => {
     const store = new FileKeyValueStore({ file });
     await store.write('app/db', { user: 'app', password: 's3cr3t' });
+    // A closed store is one snapshot file again (the journal is folded into it).
+    await store.close();
+    expect(await readdir(dir)).toEqual(['store.json']);
     const text = await readFile(file, 'utf8');
     expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2));
     expect(text).toContain('\n        "1": {\n');
     expect(text).toContain('"password": "s3cr3t"');
-    await store.close();
   });
 
   it('reads do not re-read or re-parse the file while it is unchanged, and do once it changed', async () => {
@@ -145,18 +147,19 @@ describe('FileKeyValueStore', () => {
     expect(await store.list('')).toEqual([]);
     expect((await store.readConfig()).maxVersions).toBe(3);
     await store.write('j', { v: 1 });
-    expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as { keys: object }).keys)).toEqual(['j']);
     await store.close();
+    expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as { keys: object }).keys)).toEqual(['j']);
   });
 
   it('sweeps temporary files a crashed writer left behind, on its first write', async () => {
     const store = new FileKeyValueStore({ file });
     await store.list('');
-    const leftover = temporaryPathFor(file);
-    await writeFile(leftover, '{"partial":');
+    await writeFile(temporaryPathFor(file), '{"partial":');
+    await writeFile(temporaryPathFor(`${file}.journal`), '12 0000');
     await store.write('k', { v: 1 });
-    expect(await readdir(dir)).toEqual(['store.json']);
+    expect((await readdir(dir)).filter((name) => !name.endsWith('.lock'))).toEqual(['store.json', 'store.json.journal']);
     await store.close();
+    expect(await readdir(dir)).toEqual(['store.json']);
   });
 
   it('checks its options at construction', () => {

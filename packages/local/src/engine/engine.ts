@@ -42,22 +42,30 @@ export function executeCommand<C extends Command>(doc: StoreDocument, command: C
 }
 
 /**
- * Commits the changes of an {@link Outcome} to `doc` (in place). This is the only way a
- * document's `keys` may gain or lose keys: listings are remembered per key map (see listing.ts).
+ * Commits the changes of an {@link Outcome} to `doc` (in place) and returns the changes that
+ * undo them (apply those to get `doc` back as it was). This is the only way a document's `keys`
+ * may gain or lose keys: listings are remembered per key map (see listing.ts).
  */
-export function applyChanges(doc: StoreDocument, changes: readonly Change[]): void {
+export function applyChanges(doc: StoreDocument, changes: readonly Change[]): Change[] {
+  const undo: Change[] = [];
   for (const change of changes) {
     if (change.kind === 'config') {
+      undo.push({ kind: 'config', config: doc.config });
       doc.config = change.config;
-    } else if (change.record === null) {
-      if (Object.hasOwn(doc.keys, change.path)) forgetListings(doc.keys);
+      continue;
+    }
+    const previous = getOwn(doc.keys, change.path);
+    undo.push({ kind: 'key', path: change.path, record: previous ?? null });
+    if (change.record === null) {
+      if (previous !== undefined) forgetListings(doc.keys);
       delete doc.keys[change.path];
     } else {
       // A new key changes listings; a new record for an existing key does not.
-      if (!Object.hasOwn(doc.keys, change.path)) forgetListings(doc.keys);
+      if (previous === undefined) forgetListings(doc.keys);
       setOwn(doc.keys, change.path, change.record);
     }
   }
+  return undo.reverse();
 }
 
 type AnyOutcome = Outcome<CommandResults[keyof CommandResults]>;

@@ -90,7 +90,7 @@ export function withoutFirstBytes(pieces: readonly Uint8Array[], count: number):
 }
 
 /** Makes a rename in `folder` durable. Windows cannot open folders for fsync, and needs no such step. */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
   const handle = await open(folder, 'r');
   try {

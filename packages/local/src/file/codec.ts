@@ -1,8 +1,9 @@
-import { EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject } from '@kv2/core';
+import { EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject, type MountConfig } from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '../engine/document.js';
 import type { DataCipher, EncryptionHeader, EncryptionSecret } from './encryption.js';
 import type { FileDocument, FileKeyRecord, FileVersion } from './file-format.js';
 import { validateFileDocument } from './validate.js';
+import { DOCUMENT_FORMAT } from '../engine/document.js';
 
 /** The key material of one encrypted file, shared by every generation derived from the same load. */
 export interface FileEncryption {
@@ -19,12 +20,18 @@ export interface FileEncryption {
 export interface StoreContent {
   readonly doc: StoreDocument;
   readonly encryption: FileEncryption | null;
-  /**
-   * New records for keys `doc` already has, written in their place. The file store uses this to
-   * write a change without copying the whole key map first, and applies the same records to
-   * `doc` once they are durable (so afterwards the two agree).
-   */
-  readonly replacing?: ReadonlyMap<string, KeyRecord> | undefined;
+  /** The last journal commit the snapshot includes (0 for a file without a journal, or an old file). */
+  readonly journalSeq: number;
+}
+
+/** One journal commit: the new state of every key and setting a group of mutations changed. */
+export interface JournalCommit {
+  /** The commit's number: one more than the commit before it. */
+  readonly seq: number;
+  /** The new mount configuration, when the commit changed it. */
+  readonly config?: MountConfig | undefined;
+  /** Each changed key's new record, or null for a key that was removed. */
+  readonly keys: ReadonlyMap<string, KeyRecord | null>;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -60,9 +67,9 @@ export class DocumentCodec {
 
   /** Content for a file that does not exist yet (a new header and key check when encrypting). */
   async create(doc: StoreDocument): Promise<StoreContent> {
-    if (this.#secret === null) return { doc, encryption: null };
+    if (this.#secret === null) return { doc, encryption: null, journalSeq: 0 };
     const { header, cipher } = await this.#secret.createHeader();
-    return { doc, encryption: { header, cipher, damage: undefined } };
+    return { doc, encryption: { header, cipher, damage: undefined }, journalSeq: 0 };
   }
 
   /**
@@ -88,18 +95,20 @@ export class DocumentCodec {
       throw this.#corrupted(`it is not valid JSON${where}`);
     }
     const file = validateFileDocument(value, this.#file);
+    const journalSeq = file.journalSeq ?? 0;
     if (file.encryption === undefined) {
       if (this.#secret !== null) {
         throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is not encrypted, but an encryption key was given`, 'encryption_key_invalid');
       }
-      return { doc: file, encryption: null };
+      const { format, config, keys } = file;
+      return { doc: { format, config, keys }, encryption: null, journalSeq };
     }
     if (this.#secret === null) {
       throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is encrypted; open it with its key or passphrase`, 'encryption_key_required');
     }
     const cipher = await this.#secret.unlock(file.encryption, this.#file);
     const encryption: FileEncryption = { header: file.encryption, cipher, damage: undefined };
-    return { doc: this.#lazyDocument(file, encryption), encryption };
+    return { doc: this.#lazyDocument(file, encryption), encryption, journalSeq };
   }
 
   /** The file's bytes for `content`: UTF-8 of pretty-printed JSON, identical to `JSON.stringify(…, null, 2)`. */
@@ -113,8 +122,8 @@ export class DocumentCodec {
    * touch of every page cost more than the write itself for a large file.
    */
   encodePieces(content: StoreContent): Uint8Array[] {
-    const { doc, encryption, replacing } = content;
-    let head = `{\n  "format": ${JSON.stringify(doc.format)}`;
+    const { doc, encryption } = content;
+    let head = `{\n  "format": ${JSON.stringify(doc.format)},\n  "journalSeq": ${content.journalSeq}`;
     if (encryption !== null) head += `,\n  "encryption": ${indent(JSON.stringify(encryption.header, null, 2), '  ')}`;
     head += `,\n  "config": ${indent(JSON.stringify(doc.config, null, 2), '  ')},\n  "keys": {`;
     // Each key's entry is cached as UTF-8 bytes, far cheaper to reuse than joining (or
@@ -122,12 +131,65 @@ export class DocumentCodec {
     const pieces: Uint8Array[] = [Buffer.from(head, 'utf8')];
     let first = true;
     for (const path of Object.keys(doc.keys)) {
-      const record = (replacing?.get(path) ?? getOwn(doc.keys, path)) as KeyRecord;
+      const record = getOwn(doc.keys, path) as KeyRecord;
       pieces.push(first ? FIRST_ENTRY : NEXT_ENTRY, this.#entryBytes(path, record, encryption));
       first = false;
     }
     pieces.push(first ? EMPTY_END : END);
     return pieces;
+  }
+
+  /**
+   * One journal commit as a line of JSON: `{"seq":N,"config":{…},"keys":{"<path>":<record or null>}}`,
+   * each record exactly as the snapshot writes it (sealed when the file is encrypted).
+   */
+  encodeCommit(commit: JournalCommit, encryption: FileEncryption | null): string {
+    const keys: Record<string, unknown> = {};
+    for (const [path, record] of commit.keys) {
+      setOwn(keys, path, record === null || encryption === null ? record : this.#sealedRecord(path, record, encryption.cipher));
+    }
+    return JSON.stringify(commit.config === undefined ? { seq: commit.seq, keys } : { seq: commit.seq, config: commit.config, keys });
+  }
+
+  /**
+   * Parses and validates one journal commit with the snapshot's own rules (a record in the
+   * journal must be a record the snapshot could hold). `config` is the configuration in force,
+   * against which a commit that does not change it is checked. Throws StoreCorruptedError
+   * naming `journal`.
+   */
+  decodeCommit(payload: string, encryption: FileEncryption | null, config: MountConfig, journal: string): JournalCommit {
+    const fail = (problem: string): never => {
+      throw new StoreCorruptedError(journal, problem);
+    };
+    let value: unknown;
+    try {
+      value = JSON.parse(payload);
+    } catch {
+      fail('a journal record is not valid JSON');
+    }
+    if (!isPlainObject(value)) return fail('a journal record is not an object');
+    for (const field of Object.keys(value)) {
+      if (field !== 'seq' && field !== 'config' && field !== 'keys') fail(`a journal record has an unknown field ${JSON.stringify(field)}`);
+    }
+    const seq = value['seq'];
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return fail('a journal record has no valid "seq"');
+    const rawKeys = value['keys'];
+    if (!isPlainObject(rawKeys)) return fail(`journal record ${seq} has no "keys" object`);
+    const present: Record<string, unknown> = {};
+    const removed: string[] = [];
+    for (const path of Object.keys(rawKeys)) {
+      const record = rawKeys[path];
+      if (record === null) removed.push(path);
+      else setOwn(present, path, record);
+    }
+    // The snapshot's validator checks the records, their payloads (plain or sealed) and the config.
+    const asFile: Record<string, unknown> = { format: DOCUMENT_FORMAT, config: value['config'] ?? config, keys: present };
+    if (encryption !== null) asFile['encryption'] = encryption.header;
+    const checked = validateFileDocument(asFile, journal, `journal record ${seq}: `);
+    const records = encryption === null ? checked.keys : this.#lazyDocument(checked, encryption).keys;
+    const keys = new Map<string, KeyRecord | null>();
+    for (const path of Object.keys(rawKeys)) keys.set(path, removed.includes(path) ? null : (getOwn(records, path) as KeyRecord));
+    return Object.hasOwn(value, 'config') ? { seq, config: checked.config, keys } : { seq, keys };
   }
 
   /** `"<path>": <record>` as it appears in the file, from the cache when the record did not change. */

@@ -26,6 +26,8 @@ export type FileKeyRecord = Omit<KeyRecord, 'versions'> & { versions: Record<str
  */
 export interface FileDocument {
   format: typeof DOCUMENT_FORMAT;
+  /** The last journal commit this snapshot includes; absent in files written before the journal (read as 0). */
+  journalSeq?: number;
   encryption?: EncryptionHeader;
   config: MountConfig;
   keys: Record<string, FileKeyRecord>;

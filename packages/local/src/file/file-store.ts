@@ -1,18 +1,31 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InvalidRequestError, StoreUnavailableError, type MountConfig, type MountConfigUpdate, type StoreCapabilities } from '@kv2/core';
+import {
+  InvalidRequestError,
+  StoreCorruptedError,
+  StoreUnavailableError,
+  type MountConfig,
+  type MountConfigUpdate,
+  type StoreCapabilities,
+} from '@kv2/core';
 import { Low } from 'lowdb';
 import { isMutation, type Change, type Command, type CommandResult } from '../engine/commands.js';
 import { emptyDocument, type KeyRecord, type StoreDocument } from '../engine/document.js';
 import { applyChanges, executeCommand } from '../engine/engine.js';
 import { EngineKeyValueStore } from '../engine-store.js';
 import { StoreFileAdapter } from './adapter.js';
-import { removeLeftoverTemporaryFiles } from './atomic-write.js';
-import { DocumentCodec, type StoreContent } from './codec.js';
+import { removeLeftoverTemporaryFiles, syncFolder } from './atomic-write.js';
+import { DocumentCodec, type JournalCommit, type StoreContent } from './codec.js';
 import { EncryptionSecret, type EncryptionOptions } from './encryption.js';
-import { currentIdentity, isNotFound, sameIdentity } from './identity.js';
+import { GroupCommit, type Settled } from './group-commit.js';
+import { currentIdentity, isNotFound, sameIdentity, type FileIdentity } from './identity.js';
+import { JournalFile, journalPathFor } from './journal-file.js';
+import { DamagedFrameError, encodeFrame, scanFrames } from './journal-frames.js';
 import { FileLock, lockSettings, type FileLockOptions, type FileLockSettings, type HeldLock } from './lock.js';
+import { LockLease } from './lock-lease.js';
 import { SerialQueue } from './serial-queue.js';
+import { fileStoreStep } from './test-hooks.js';
 
 /** Options for {@link FileKeyValueStore}. */
 export interface FileStoreOptions {
@@ -35,30 +48,51 @@ export interface FileStoreOptions {
 /** What opening the file settled: its real path and the objects that work on it. */
 interface OpenFile {
   readonly path: string;
-  readonly lock: FileLock;
+  readonly journalPath: string;
+  readonly lock: LockLease;
   readonly codec: DocumentCodec;
   readonly adapter: StoreFileAdapter;
 }
 
+/** What this instance knows of the store on disk: one snapshot, with the journal's later commits applied. */
+interface Loaded {
+  /** The snapshot as lowdb read or wrote it; its `doc` has every commit up to `seq` applied in place. */
+  readonly content: StoreContent;
+  /** The snapshot file it came from; null when there is no snapshot file. */
+  readonly snapshot: FileIdentity | null;
+  /** The last commit applied. */
+  seq: number;
+  /** The journal read so far (`end`: the offset past its last intact record), or null when there is none. */
+  journal: { readonly file: JournalFile; end: number } | null;
+}
+
 // How often (at most) a writer looks for temporary files left by killed writers: on its first write, then once a minute.
 const SWEEP_INTERVAL_MS = 60_000;
+// The journal is folded into a new snapshot once it is larger than the snapshot, and at least this large.
+const MIN_COMPACTION_BYTES = 1 << 20;
 
 const CAPABILITIES: StoreCapabilities = Object.freeze({ extensions: true, mountConfig: true, controllableClock: true });
 
 /**
- * The KV v2 engine over one JSON file (through lowdb), shared safely between processes.
+ * The KV v2 engine over a JSON snapshot (read and written through lowdb) and an append-only
+ * journal beside it, shared safely between processes.
  *
- * - Every mutation takes the file's lock (proper-lockfile), reloads the file if another process
- *   changed it, applies the engine command and replaces the file atomically and durably
- *   (temporary file, fsync, rename, fsync of the folder) before releasing the lock. A write that
- *   resolved is on disk; a rejected command or one that changes nothing writes nothing.
- * - Reads take no lock. They see every write completed before they began, and cost one `stat`
- *   when nothing changed (the file is re-read only after another process wrote it).
- * - A holder that dies blocks other writers for at most `lockRecoveryBoundMs(settings)` (6.05 s
- *   with the defaults: stale after 5 s, refreshed every second). A writer waits up to 15 s for a
- *   held lock, then fails with `StoreUnavailableError` (`store_locked`).
- * - A file that is empty, not JSON or not a valid store document fails with
- *   `StoreCorruptedError` and is never modified.
+ * - Mutations are committed in groups: those that arrive while a commit is in flight wait and
+ *   go together in the next one. A commit takes the file lock (proper-lockfile), reads what
+ *   other processes appended to the journal since, runs each mutation through the engine in
+ *   order (each sees the state the previous ones left), appends one journal record for the
+ *   group and fsyncs it once, releases the lock, and only then settles each caller's promise.
+ *   A write costs what it changes, not what the store holds.
+ * - Reads take no lock. They see every write completed before they began and cost two `stat`s
+ *   while nothing changed; after another process wrote, only the journal's new tail is read.
+ * - When the journal outgrows the snapshot, and on `close()`, it is folded into a new snapshot
+ *   (temporary file, fsync, rename, fsync of the folder) and starts afresh; a closed store is
+ *   again one plain JSON file. A crash at any point loses nothing that was acknowledged.
+ * - A holder of the lock that dies blocks other writers for at most `lockRecoveryBoundMs(settings)`
+ *   (6.05 s with the defaults). A writer waits up to 15 s for a held lock, then fails with
+ *   `StoreUnavailableError` (`store_locked`).
+ * - A snapshot or journal that cannot be parsed fails with `StoreCorruptedError` and is never
+ *   modified. A journal record torn by a crash (never acknowledged) is dropped.
  *
  * @example
  * ```ts
@@ -75,12 +109,26 @@ export class FileKeyValueStore extends EngineKeyValueStore {
   readonly #config: MountConfig;
   readonly #secret: EncryptionSecret | null;
   readonly #lockSettings: FileLockSettings;
-  readonly #queue = new SerialQueue();
+  readonly #commits = new GroupCommit<Command, unknown>(
+    (commands) => this.#commitGroup(commands),
+    () => this.#compactIfDue(),
+  );
+  /** Group commits and compactions of this instance, one at a time. */
+  readonly #exclusive = new SerialQueue();
   #opening: Promise<OpenFile> | undefined;
-  /** The generation of the file this instance last loaded or wrote: the committed state. */
-  #current: Low<StoreContent> | undefined;
+  /** The newest state this instance has read or committed. */
+  #loaded: Loaded | undefined;
+  /** Serialises reloads, so that two calls never read the same journal tail twice. */
+  #reloading: Promise<Loaded> | undefined;
   #held: HeldLock | undefined;
+  /**
+   * True while this instance holds the lock with `#loaded` up to date: nothing on disk can be
+   * newer, so reads use memory (and do not mistake this instance's own append for news).
+   */
+  #newest = false;
+  #committed = false;
   #sweptAt = -Infinity;
+  #closing: Promise<void> | undefined;
   #closed = false;
 
   constructor(options: FileStoreOptions) {
@@ -113,89 +161,332 @@ export class FileKeyValueStore extends EngineKeyValueStore {
 
   protected override async execute<C extends Command>(command: C): Promise<CommandResult<C>> {
     this.#assertOpen();
-    if (isMutation(command)) return this.#queue.run(() => this.#mutate(command));
-    const content = await this.#currentContent(await this.#open());
-    return executeCommand(content.doc, command, this.#now()).result;
-  }
-
-  /** Lock → reload if changed → apply → durable write → unlock. Runs alone (the queue). */
-  async #mutate<C extends Command>(command: C): Promise<CommandResult<C>> {
+    if (isMutation(command)) return (await this.#commits.submit(command)) as CommandResult<C>;
     const file = await this.#open();
-    const lock = await file.lock.acquire();
-    this.#held = lock;
-    try {
-      // A writer killed mid-write leaves its temporary file; under the lock none is in use.
-      if (performance.now() - this.#sweptAt >= SWEEP_INTERVAL_MS) {
-        await removeLeftoverTemporaryFiles(file.path);
-        this.#sweptAt = performance.now();
-      }
-      const base = await this.#currentContent(file);
-      if (base.encryption?.damage !== undefined) throw base.encryption.damage;
-      const outcome = executeCommand(base.doc, command, this.#now());
-      if (outcome.changes.length === 0) return outcome.result;
-      const replacing = replacementsOnly(base.doc, outcome.changes);
-      if (replacing !== undefined) {
-        // Only existing keys get new records (the common write): the file is written with them
-        // in place, and the committed document is changed in place once they are durable.
-        // Readers keep seeing the committed records until then. Copying a large key map would
-        // cost more than the write.
-        const content = base.encryption === null ? await file.codec.create(base.doc) : { doc: base.doc, encryption: base.encryption };
-        await this.#commit(file, { ...content, replacing }, () => applyChanges(base.doc, outcome.changes));
-        return outcome.result;
-      }
-      // A shallow copy: readers keep seeing the committed document until the new one is on disk.
-      const doc: StoreDocument = { format: base.doc.format, config: base.doc.config, keys: { ...base.doc.keys } };
-      applyChanges(doc, outcome.changes);
-      await this.#commit(file, base.encryption === null ? await file.codec.create(doc) : { doc, encryption: base.encryption });
-      return outcome.result;
-    } finally {
-      this.#held = undefined;
-      // A lock that cannot be removed goes stale and is taken over within the recovery bound;
-      // the write itself is already durable, so its result stands.
-      await lock.release().catch(() => undefined);
-    }
+    const loaded = this.#loaded !== undefined && (this.#newest || this.#unchanged(file, this.#loaded)) ? this.#loaded : await this.#reload(file, false);
+    return executeCommand(loaded.content.doc, command, this.#now()).result;
   }
 
-  /** Writes `content` durably, then runs `written` (if given) and makes it the committed content. */
-  async #commit(file: OpenFile, content: StoreContent, written?: () => void): Promise<void> {
-    const db = new Low<StoreContent>(file.adapter, content);
-    await db.write();
-    written?.();
-    this.#install(file, db);
+  /** Commits a group of mutations with one journal record and one fsync (see the class comment). */
+  async #commitGroup(commands: readonly Command[]): Promise<Array<Settled<unknown>>> {
+    const file = await this.#open();
+    return this.#underLock(file, async () => {
+      let loaded = await this.#reload(file, true);
+      if (loaded.snapshot === null) loaded = await this.#createSnapshot(file);
+      const damage = loaded.content.encryption?.damage;
+      if (damage !== undefined) throw damage;
+      if (loaded.journal === null) loaded.journal = { file: await this.#createJournal(file, loaded.seq + 1), end: -1 };
+      if (loaded.journal.end < 0) loaded.journal.end = await loaded.journal.file.size();
+      const journal = loaded.journal;
+      this.#newest = true;
+      try {
+        const { outcomes, commit } = this.#runGroup(loaded, commands);
+        if (commit === undefined) return outcomes;
+        const record = encodeFrame(file.codec.encodeCommit(commit, loaded.content.encryption));
+        await this.#verifyLock();
+        await fileStoreStep(this, 'before-append');
+        try {
+          await journal.file.append(record, journal.end);
+        } catch (error) {
+          // Nothing of a failed group may stay behind for a later reader to apply.
+          await journal.file.truncate(journal.end).catch(() => undefined);
+          throw error;
+        }
+        applyCommit(loaded.content.doc, commit);
+        loaded.seq = commit.seq;
+        journal.end += record.length;
+        this.#committed = true;
+        await fileStoreStep(this, 'after-append');
+        return outcomes;
+      } finally {
+        this.#newest = false;
+      }
+    });
   }
 
   /**
-   * The committed content, reloaded first if the file changed since this instance last saw it
-   * (one `stat` when it did not). Throws the file's StoreCorruptedError or EncryptionKeyError.
+   * Runs each command against the loaded document in order, each seeing the changes of those
+   * before it, then puts the document back as it was: all synchronously, so no reader ever sees
+   * a change before it is durable. Returns each command's outcome and the group's net changes.
    */
-  async #currentContent(file: OpenFile): Promise<StoreContent> {
-    for (;;) {
-      const seen = this.#current;
-      const identity = currentIdentity(file.path);
-      if (seen !== undefined && sameIdentity(file.adapter.identityOf(seen.data) ?? null, identity)) return seen.data;
-      const failure = file.adapter.failureFor(identity);
-      if (failure !== undefined) throw failure;
-      // A missing file reads as a new, empty store; the next write creates it.
-      const db = new Low<StoreContent>(file.adapter, { doc: this.#initialDocument(), encryption: null });
-      await db.read();
-      if (this.#current !== seen) {
-        // Another call installed a generation meanwhile; which one is newer is unknown, so look again.
-        await file.adapter.forget(db.data);
-        continue;
+  #runGroup(loaded: Loaded, commands: readonly Command[]): { outcomes: Array<Settled<unknown>>; commit: JournalCommit | undefined } {
+    const doc = loaded.content.doc;
+    const outcomes: Array<Settled<unknown>> = [];
+    const undo: Change[][] = [];
+    const keys = new Map<string, KeyRecord | null>();
+    let config: MountConfig | undefined;
+    try {
+      for (const command of commands) {
+        try {
+          const outcome = executeCommand(doc, command, this.#now());
+          outcomes.push({ ok: true, value: outcome.result });
+          if (outcome.changes.length === 0) continue;
+          undo.push(applyChanges(doc, outcome.changes));
+          for (const change of outcome.changes) {
+            if (change.kind === 'config') config = change.config;
+            else keys.set(change.path, change.record);
+          }
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
       }
-      this.#install(file, db);
-      return db.data;
+    } finally {
+      for (let i = undo.length - 1; i >= 0; i--) applyChanges(doc, undo[i] as Change[]);
+    }
+    if (undo.length === 0) return { outcomes, commit: undefined };
+    return { outcomes, commit: { seq: loaded.seq + 1, config, keys } };
+  }
+
+  /** After a group: folds the journal into a new snapshot once it has outgrown the snapshot. */
+  async #compactIfDue(): Promise<void> {
+    const loaded = this.#loaded;
+    if (this.#closing !== undefined || loaded?.journal == null || loaded.snapshot === null) return;
+    if (loaded.journal.end < Math.max(MIN_COMPACTION_BYTES, Number(loaded.snapshot.size))) return;
+    await this.#compact(false);
+  }
+
+  /**
+   * Writes a new snapshot holding every commit (through lowdb: temporary file, fsync, rename,
+   * fsync of the folder), then replaces the journal by an empty one (or removes it, on close).
+   * A crash between the two steps leaves a snapshot that already holds the old journal's
+   * records; they are skipped by number when the store is next read.
+   */
+  async #compact(removeJournal: boolean): Promise<void> {
+    const file = await this.#open();
+    await this.#underLock(file, async () => {
+      let loaded = await this.#reload(file, true);
+      if (loaded.snapshot === null) return;
+      this.#newest = true;
+      try {
+        if (loaded.seq !== loaded.content.journalSeq) {
+          const damage = loaded.content.encryption?.damage;
+          if (damage !== undefined) throw damage;
+          const content: StoreContent = { doc: loaded.content.doc, encryption: loaded.content.encryption, journalSeq: loaded.seq };
+          await new Low<StoreContent>(file.adapter, content).write();
+          await fileStoreStep(this, 'after-snapshot');
+          loaded = { content, snapshot: file.adapter.identityOf(content) ?? null, seq: loaded.seq, journal: loaded.journal };
+          this.#install(file, loaded);
+        }
+        if (removeJournal) {
+          if (loaded.journal !== null || currentIdentity(file.journalPath) !== null) {
+            await this.#verifyLock();
+            await unlink(file.journalPath).catch((error: unknown) => {
+              if (!isNotFound(error)) throw error;
+            });
+            await syncFolder(dirname(file.journalPath));
+            this.#install(file, { ...loaded, journal: null });
+          }
+        } else {
+          const journal = await this.#createJournal(file, loaded.seq + 1);
+          this.#install(file, { ...loaded, journal: { file: journal, end: await journal.size() } });
+        }
+        await fileStoreStep(this, 'after-journal');
+      } finally {
+        this.#newest = false;
+      }
+    });
+  }
+
+  /** Puts a new, empty journal in place whose first record will be commit `base`. */
+  #createJournal(file: OpenFile, base: number): Promise<JournalFile> {
+    return JournalFile.create(file.journalPath, base, () => this.#verifyLock());
+  }
+
+  /**
+   * Folds the journal into the snapshot now, after the writes already started: afterwards the
+   * snapshot file alone holds the whole store (the journal beside it is empty). This also
+   * happens by itself when the journal outgrows the snapshot, and on `close()`; call it before
+   * copying the snapshot file elsewhere while the store stays open.
+   */
+  async compact(): Promise<void> {
+    this.#assertOpen();
+    await this.#commits.drain();
+    await this.#compact(false);
+  }
+
+  /** True when neither the snapshot nor the journal changed since `loaded` was read: two `stat`s. */
+  #unchanged(file: OpenFile, loaded: Loaded): boolean {
+    if (!sameIdentity(loaded.snapshot, currentIdentity(file.path))) return false;
+    const journal = journalStat(file.journalPath);
+    if (journal === null || loaded.journal === null) return journal === null && loaded.journal === null;
+    return journal.ino === loaded.journal.file.ino && journal.dev === loaded.journal.file.dev && Number(journal.size) === loaded.journal.end;
+  }
+
+  /**
+   * Brings `#loaded` up to date with the files: nothing when they did not change, the journal's
+   * new records when only it grew, a full load otherwise. With `repair` (only under the lock) a
+   * torn last record is cut off. Calls run one at a time.
+   */
+  async #reload(file: OpenFile, repair: boolean): Promise<Loaded> {
+    while (this.#reloading !== undefined) await this.#reloading.catch(() => undefined);
+    const reloading = this.#reloadNow(file, repair);
+    this.#reloading = reloading;
+    try {
+      return await reloading;
+    } finally {
+      if (this.#reloading === reloading) this.#reloading = undefined;
     }
   }
 
-  #install(file: OpenFile, db: Low<StoreContent>): void {
-    const previous = this.#current;
-    if (this.#closed) {
-      void file.adapter.forget(db.data).catch(() => undefined);
+  async #reloadNow(file: OpenFile, repair: boolean): Promise<Loaded> {
+    const loaded = this.#loaded;
+    // This instance holds the lock and is up to date; what grew on disk is its own commit in flight.
+    if (loaded !== undefined && this.#newest) return loaded;
+    if (loaded !== undefined && sameIdentity(loaded.snapshot, currentIdentity(file.path))) {
+      const journal = journalStat(file.journalPath);
+      if (journal === null && loaded.journal === null) return loaded;
+      if (journal !== null && loaded.journal !== null && journal.ino === loaded.journal.file.ino && journal.dev === loaded.journal.file.dev) {
+        if (loaded.journal.end < 0) loaded.journal.end = await loaded.journal.file.size();
+        const size = Number(journal.size);
+        if (size === loaded.journal.end) return loaded;
+        if (size > loaded.journal.end && (await this.#readTail(file, loaded, size, repair))) return loaded;
+      }
+    }
+    return this.#loadAll(file, repair);
+  }
+
+  /** Applies the journal's records from `loaded.journal.end` to `size`; false when they do not follow on (reload all). */
+  async #readTail(file: OpenFile, loaded: Loaded, size: number, repair: boolean): Promise<boolean> {
+    const journal = loaded.journal as { file: JournalFile; end: number };
+    const start = journal.end;
+    const scanned = this.#scan(file, await journal.file.read(start, size), start);
+    for (const frame of scanned.frames) {
+      const commit = file.codec.decodeCommit(frame.payload, loaded.content.encryption, loaded.content.doc.config, file.journalPath);
+      if (commit.seq !== loaded.seq + 1) return false;
+      applyCommit(loaded.content.doc, commit);
+      loaded.seq = commit.seq;
+      journal.end = start + frame.end;
+    }
+    if (repair && scanned.incompleteTail) await journal.file.truncate(journal.end);
+    return true;
+  }
+
+  /** Reads the snapshot (through lowdb) and then the whole journal, and applies its newer records. */
+  async #loadAll(file: OpenFile, repair: boolean): Promise<Loaded> {
+    for (;;) {
+      const failure = file.adapter.failureFor(currentIdentity(file.path));
+      if (failure !== undefined) throw failure;
+      // A missing snapshot reads as a new, empty store; the next write creates it.
+      const db = new Low<StoreContent>(file.adapter, { doc: this.#initialDocument(), encryption: null, journalSeq: 0 });
+      await db.read();
+      const content = db.data;
+      const snapshot = file.adapter.identityOf(content) ?? null;
+      // A journal without its snapshot belongs to a store that is gone; the next write removes it.
+      const journal = snapshot === null ? null : await JournalFile.open(file.journalPath);
+      const loaded: Loaded = { content, snapshot, seq: content.journalSeq, journal: null };
+      try {
+        if (journal !== null) {
+          loaded.journal = { file: journal, end: 0 };
+          await this.#applyJournal(file, loaded, journal, repair);
+        }
+      } catch (error) {
+        await this.#discard(file, loaded);
+        // Records that do not follow on from a snapshot that was replaced meanwhile: read both again.
+        if (error instanceof JournalGap && !sameIdentity(snapshot, currentIdentity(file.path))) continue;
+        throw error instanceof JournalGap ? new StoreCorruptedError(file.journalPath, error.message) : error;
+      }
+      // A compaction between reading the snapshot and the journal may have mixed two generations.
+      if (!sameIdentity(snapshot, currentIdentity(file.path))) {
+        await this.#discard(file, loaded);
+        continue;
+      }
+      this.#install(file, loaded);
+      return loaded;
+    }
+  }
+
+  async #applyJournal(file: OpenFile, loaded: Loaded, journal: JournalFile, repair: boolean): Promise<void> {
+    const bytes = await journal.read(0, await journal.size());
+    const scanned = this.#scan(file, bytes, 0);
+    const [header, ...records] = scanned.frames;
+    if (header === undefined) {
+      // Journals are created whole (with their header) by a rename; an empty one has no records.
+      if (bytes.length > 0) throw new StoreCorruptedError(file.journalPath, 'it does not start with a journal header');
+      (loaded.journal as { end: number }).end = 0;
       return;
     }
-    this.#current = db;
-    if (previous !== undefined && previous.data !== db.data) void file.adapter.forget(previous.data).catch(() => undefined);
+    const base = journalBase(header.payload, file.journalPath);
+    if (base > loaded.seq + 1) throw new JournalGap(`it starts at commit ${base}, but the snapshot holds commits up to ${loaded.seq} only`);
+    let end = header.end;
+    for (const frame of records) {
+      const commit = file.codec.decodeCommit(frame.payload, loaded.content.encryption, loaded.content.doc.config, file.journalPath);
+      if (commit.seq > loaded.seq + 1) throw new JournalGap(`commit ${commit.seq} follows commit ${loaded.seq}`);
+      if (commit.seq === loaded.seq + 1) {
+        applyCommit(loaded.content.doc, commit);
+        loaded.seq = commit.seq;
+      }
+      end = frame.end;
+    }
+    (loaded.journal as { end: number }).end = end;
+    if (repair && scanned.incompleteTail) await journal.truncate(end);
+  }
+
+  #scan(file: OpenFile, bytes: Uint8Array, offset: number): ReturnType<typeof scanFrames> {
+    try {
+      return scanFrames(bytes);
+    } catch (error) {
+      if (error instanceof DamagedFrameError) {
+        throw new StoreCorruptedError(file.journalPath, `a damaged record at byte ${offset + error.offset} is followed by intact ones`);
+      }
+      throw error;
+    }
+  }
+
+  /** Writes the snapshot of a store that has none (a new store), unless another process did first. */
+  async #createSnapshot(file: OpenFile): Promise<Loaded> {
+    if (currentIdentity(file.path) !== null) return this.#reload(file, true);
+    const content = await file.codec.create(this.#initialDocument());
+    await new Low<StoreContent>(file.adapter, content).write();
+    // A journal without a snapshot belongs to a store that is gone.
+    await unlink(file.journalPath).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+    const loaded: Loaded = { content, snapshot: file.adapter.identityOf(content) ?? null, seq: 0, journal: null };
+    this.#install(file, loaded);
+    return loaded;
+  }
+
+  /** Makes `loaded` this instance's state and lets go of what the previous state held that it does not. */
+  #install(file: OpenFile, loaded: Loaded): void {
+    const previous = this.#loaded;
+    if (this.#closed) {
+      void this.#discard(file, loaded);
+      return;
+    }
+    this.#loaded = loaded;
+    if (previous === undefined || previous === loaded) return;
+    if (previous.content !== loaded.content) void file.adapter.forget(previous.content).catch(() => undefined);
+    if (previous.journal !== null && previous.journal.file !== loaded.journal?.file) void previous.journal.file.close().catch(() => undefined);
+  }
+
+  /** Closes what a state that was never installed holds. */
+  async #discard(file: OpenFile, loaded: Loaded): Promise<void> {
+    await file.adapter.forget(loaded.content).catch(() => undefined);
+    await loaded.journal?.file.close().catch(() => undefined);
+  }
+
+  /** Runs `work` alone in this instance, holding the store's lock; a writer (`sweep`) first removes what killed writers left. */
+  #underLock<T>(file: OpenFile, work: () => Promise<T>, sweep = true): Promise<T> {
+    return this.#exclusive.run(() => this.#locked(file, work, sweep));
+  }
+
+  async #locked<T>(file: OpenFile, work: () => Promise<T>, sweep: boolean): Promise<T> {
+    const lock = await file.lock.take();
+    this.#held = lock;
+    try {
+      // A writer killed mid-write leaves its temporary files; under the lock none is in use.
+      if (sweep && performance.now() - this.#sweptAt >= SWEEP_INTERVAL_MS) {
+        await removeLeftoverTemporaryFiles(file.path);
+        await removeLeftoverTemporaryFiles(file.journalPath);
+        this.#sweptAt = performance.now();
+      }
+      return await work();
+    } finally {
+      this.#held = undefined;
+      // What was written under the lock is already durable, so its results stand whatever happens to the lock now.
+      if (this.#closing === undefined) await file.lock.give(lock);
+      else await lock.release().catch(() => undefined);
+    }
   }
 
   #initialDocument(): StoreDocument {
@@ -216,50 +507,51 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     const codec = new DocumentCodec(path, this.#secret);
     const file: OpenFile = {
       path,
+      journalPath: journalPathFor(path),
       codec,
-      lock: new FileLock(path, this.#lockSettings),
-      adapter: new StoreFileAdapter(path, codec, () => this.#verifyLock()),
+      lock: new LockLease(new FileLock(path, this.#lockSettings)),
+      adapter: new StoreFileAdapter(path, codec, () => this.#beforeSnapshotCommit()),
     };
-    if (currentIdentity(path) === null) await this.#create(file);
+    if (currentIdentity(path) === null) await this.#underLock(file, () => this.#createSnapshot(file), false);
     return file;
   }
 
-  /** Creates the file with the initial configuration, unless another process did first. */
-  async #create(file: OpenFile): Promise<void> {
-    const lock = await file.lock.acquire();
-    this.#held = lock;
-    try {
-      if (currentIdentity(file.path) !== null) return;
-      await this.#commit(file, await file.codec.create(this.#initialDocument()));
-    } finally {
-      this.#held = undefined;
-      await lock.release().catch(() => undefined);
-    }
+  async #beforeSnapshotCommit(): Promise<void> {
+    await this.#verifyLock();
+    await fileStoreStep(this, 'before-snapshot-rename');
   }
 
   async #verifyLock(): Promise<void> {
-    if (this.#held === undefined) throw new Error('kv2 internal error: writing the store file without holding its lock');
+    if (this.#held === undefined) throw new Error('kv2 internal error: writing the store without holding its lock');
     await this.#held.verify();
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new StoreUnavailableError(`the store for ${JSON.stringify(this.#file)} is closed`, 'store_closed');
+    if (this.#closing !== undefined) throw new StoreUnavailableError(`the store for ${JSON.stringify(this.#file)} is closed`, 'store_closed');
   }
 
   /**
-   * Waits for the writes already started, then releases the open file. Later calls fail with
-   * StoreUnavailableError (`store_closed`). The lock is held only during a write, so none is
-   * held once this resolves.
+   * Waits for the writes already started, folds the journal into the snapshot if this instance
+   * wrote (so a store that every writer closed is one plain JSON file again), then releases the
+   * open files. Later calls fail with StoreUnavailableError (`store_closed`). The lock is held
+   * only during a commit or compaction, so none is held once this resolves.
    */
-  override async close(): Promise<void> {
-    if (this.#closed) return;
+  override close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#commits.drain();
+    // If folding fails (say, the lock stays held), the journal stays: it is read on the next open.
+    if (this.#committed) await this.#compact(true).catch(() => undefined);
     this.#closed = true;
-    await this.#queue.drain();
     const file = await this.#opening?.catch(() => undefined);
-    const current = this.#current;
-    this.#current = undefined;
+    const loaded = this.#loaded;
+    this.#loaded = undefined;
     if (file !== undefined) {
-      if (current !== undefined) await file.adapter.forget(current.data);
+      await file.lock.release();
+      if (loaded !== undefined) await this.#discard(file, loaded);
       await file.adapter.close();
     }
   }
@@ -274,17 +566,40 @@ export class FileKeyValueStore extends EngineKeyValueStore {
   }
 }
 
-/**
- * The new records by path when every change gives an existing key a new record (no key added
- * or removed, no config change); otherwise undefined.
- */
-function replacementsOnly(doc: StoreDocument, changes: readonly Change[]): Map<string, KeyRecord> | undefined {
-  const replacing = new Map<string, KeyRecord>();
-  for (const change of changes) {
-    if (change.kind !== 'key' || change.record === null || !Object.hasOwn(doc.keys, change.path)) return undefined;
-    replacing.set(change.path, change.record);
+/** Records that do not follow on from the snapshot (a compaction may have replaced it meanwhile). */
+class JournalGap extends Error {}
+
+/** Applies one journal commit to `doc` in place. */
+function applyCommit(doc: StoreDocument, commit: JournalCommit): void {
+  const changes: Change[] = [];
+  if (commit.config !== undefined) changes.push({ kind: 'config', config: commit.config });
+  for (const [path, record] of commit.keys) changes.push({ kind: 'key', path, record });
+  applyChanges(doc, changes);
+}
+
+/** The first commit a journal's header announces. */
+function journalBase(payload: string, journal: string): number {
+  let header: unknown;
+  try {
+    header = JSON.parse(payload);
+  } catch {
+    header = undefined;
   }
-  return replacing;
+  const base = (header as { kv2Journal?: unknown; base?: unknown } | undefined)?.base;
+  if ((header as { kv2Journal?: unknown } | undefined)?.kv2Journal !== 1 || typeof base !== 'number' || !Number.isSafeInteger(base) || base < 1) {
+    throw new StoreCorruptedError(journal, 'it does not start with a kv2 journal header');
+  }
+  return base;
+}
+
+/** One `stat` of the journal: its identity, or null when there is none. */
+function journalStat(path: string): { dev: bigint; ino: bigint; size: bigint } | null {
+  try {
+    return statSync(path, { bigint: true });
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
 }
 
 /** The real path of `file` (symbolic links resolved), also when it does not exist yet. */

@@ -22,13 +22,18 @@ export interface FileLockSettings {
    * so a writer does not give up on a lock whose holder died.
    */
   waitMs: number;
+  /**
+   * How long a process keeps the lock after a commit, so that its next commit (a client awaiting
+   * each write) need not take it again. From 0 (release at once) to 1000. Default 5.
+   */
+  keepMs: number;
 }
 
 /** Lock settings as a store takes them: any subset, the rest from {@link DEFAULT_LOCK_SETTINGS}. */
 export type FileLockOptions = { [K in keyof FileLockSettings]?: FileLockSettings[K] | undefined };
 
 /** The settings used unless a store is given others. */
-export const DEFAULT_LOCK_SETTINGS: Readonly<FileLockSettings> = Object.freeze({ staleMs: 5000, updateMs: 1000, waitMs: 15_000 });
+export const DEFAULT_LOCK_SETTINGS: Readonly<FileLockSettings> = Object.freeze({ staleMs: 5000, updateMs: 1000, waitMs: 15_000, keepMs: 5 });
 
 /** The first delay between two attempts to take a held lock; it doubles up to {@link MAX_RETRY_DELAY_MS}. */
 export const MIN_RETRY_DELAY_MS = 5;
@@ -49,13 +54,14 @@ export function lockRecoveryBoundMs(settings: FileLockSettings = DEFAULT_LOCK_SE
 /** Fills in defaults and checks the settings; throws InvalidRequestError (`invalid_parameter`). */
 export function lockSettings(given: FileLockOptions | undefined): FileLockSettings {
   const settings = { ...DEFAULT_LOCK_SETTINGS, ...definedOnly(given ?? {}) };
-  const { staleMs, updateMs, waitMs } = settings;
+  const { staleMs, updateMs, waitMs, keepMs } = settings;
   for (const [name, value] of Object.entries(settings)) {
     if (!Number.isSafeInteger(value) || value < 0) throw invalid(`lock.${name} must be a whole number of milliseconds`);
   }
   if (staleMs < 2000) throw invalid('lock.staleMs must be at least 2000');
   if (updateMs < 1000 || updateMs > staleMs / 2) throw invalid('lock.updateMs must be from 1000 to lock.staleMs / 2');
-  return { staleMs, updateMs, waitMs };
+  if (keepMs > 1000) throw invalid('lock.keepMs must be from 0 to 1000');
+  return { staleMs, updateMs, waitMs, keepMs };
 }
 
 type Callback<T> = (error: NodeJS.ErrnoException | null, value?: T) => void;

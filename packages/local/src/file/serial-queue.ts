@@ -1,6 +1,6 @@
 /**
- * Runs tasks one after another in the order they were queued, so the mutations of one store
- * instance never interleave (each one is lock → load → apply → write → unlock).
+ * Runs tasks one after another in the order they were queued, so that the work one store
+ * instance does under its lock (a group commit, a compaction) never interleaves.
  */
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();

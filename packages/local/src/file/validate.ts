@@ -5,7 +5,7 @@ import { MIN_SEALED_BYTES, validScryptCost, type EncryptionHeader } from './encr
 import type { FileDocument } from './file-format.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const DOCUMENT_FIELDS = new Set(['format', 'encryption', 'config', 'keys']);
+const DOCUMENT_FIELDS = new Set(['format', 'journalSeq', 'encryption', 'config', 'keys']);
 const VERSION_FIELDS = new Set(['createdTime', 'deletionTime', 'destroyed', 'data', 'encryptedData']);
 const HEADER_FIELDS = new Set(['cipher', 'kdf', 'keyCheck']);
 const KDF_FIELDS = new Set(['name', 'salt', 'n', 'r', 'p']);
@@ -22,11 +22,12 @@ type Fail = (problem: string) => never;
  * `encryption` section, and that each version carries its payload in the form the file's kind
  * requires — `data` in a plain file, `encryptedData` in an encrypted one, nothing once
  * destroyed); the document inside is then checked by the engine's own `validateDocument`, which
- * owns the document's rules. Messages name fields and keys, never values.
+ * owns the document's rules. Messages name fields and keys, never values. `context` (say, which
+ * journal record) prefixes each problem.
  */
-export function validateFileDocument(value: unknown, file: string): FileDocument {
+export function validateFileDocument(value: unknown, file: string, context = ''): FileDocument {
   const fail: Fail = (problem) => {
-    throw new StoreCorruptedError(file, problem);
+    throw new StoreCorruptedError(file, `${context}${problem}`);
   };
   if (Array.isArray(value)) fail('it holds a JSON array, not a kv2 store document');
   if (!isPlainObject(value)) fail(`it holds a JSON ${value === null ? 'null' : typeof value}, not a kv2 store document`);
@@ -37,6 +38,10 @@ export function validateFileDocument(value: unknown, file: string): FileDocument
     fail(`its format version is ${format}; this version of kv2 reads format ${DOCUMENT_FORMAT} only`);
   }
   onlyFields(doc, DOCUMENT_FIELDS, 'the document', fail);
+  const journalSeq = doc['journalSeq'];
+  if (journalSeq !== undefined && (typeof journalSeq !== 'number' || !Number.isSafeInteger(journalSeq) || journalSeq < 0)) {
+    fail('"journalSeq" must be a whole number of at least 0');
+  }
   const encrypted = doc['encryption'] !== undefined;
   if (encrypted) checkHeader(doc['encryption'], fail);
   checkPayloads(doc['keys'], encrypted, fail);
