@@ -105,7 +105,7 @@ describe('BaseKeyValueStore: every public call is checked once, before the hooks
     data.nested.x = 2;
     expect((await store.read('a')).data).toEqual({ nested: { x: 1 } });
     const before = store.calls.length;
-    await expect(store.write('a', [1] as unknown as object)).rejects.toSatisfy(code('invalid_data'));
+    await expect(store.write('a', [1])).rejects.toSatisfy(code('invalid_data'));
     await expect(store.write('a', new Date())).rejects.toSatisfy(code('invalid_data'));
     await expect(store.write('a', undefined as unknown as object)).rejects.toSatisfy(code('no_data'));
     await expect(store.write('a', { v: 1 }, { cas: -1 })).rejects.toSatisfy(code('invalid_cas'));

@@ -7,7 +7,6 @@ import {
   checkedConfigUpdate,
   checkedMetadataPatch,
   checkedMetadataUpdate,
-  objectParameter,
   optionalCount,
   optionalInteger,
   secretData,
