@@ -6,7 +6,7 @@ export { behaviours } from './behaviours/index.js';
 export { runConformance, formatReport } from './runner.js';
 export { executeBehaviour, missingCapabilities, probeCapabilities } from './run-behaviour.js';
 export { modelProperties, runModelProperty, type ModelProperty, type PropertySettings } from './model/property.js';
-export { scopedStore, ScopedKeyValueStore } from './scoped-store.js';
+export { scopedStore, ScopedKeyValueStore, type ScopedStoreOptions } from './scoped-store.js';
 export { createClock, CLOCK_START } from './clock.js';
 export { DEFAULT_NUM_RUNS, DEFAULT_MAX_COMMANDS, resolveSettings } from './settings.js';
 export * as assert from './assert.js';

@@ -32,9 +32,6 @@ export async function executeBehaviour(behaviour: Behaviour, target: Conformance
     const capabilities = store.capabilities;
     const missing = missingCapabilities(behaviour.requires, capabilities);
     if (missing.length > 0) assert.fail(`the store created for this behaviour lacks ${missing.join(', ')}, although the probe store had it`);
-    if (behaviour.requires.includes('extensions') && !hasKvV2Extensions(store)) {
-      assert.fail('the store declares the extensions capability but does not implement every KvV2Extensions method');
-    }
     const context: BehaviourContext = {
       store,
       get kv(): KvV2Store {

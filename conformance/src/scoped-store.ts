@@ -1,48 +1,44 @@
 import {
   BaseKeyValueStore,
-  hasKvV2Extensions,
+  deleteKeysUnder,
   normalizeSecretPath,
   SecretNotFoundError,
   UnsupportedOperationError,
-  type KeyMetadata,
-  type KvV2Extensions,
-  type KvV2Store,
-  type MetadataPatch,
-  type MetadataUpdate,
-  type MetadataWriteResult,
-  type MountConfig,
-  type MountConfigUpdate,
-  type PathIntent,
-  type ReadOptions,
-  type Secret,
-  type SecretData,
+  type OperationArgs,
+  type OperationResults,
   type StoreCapabilities,
-  type Subkeys,
-  type SubkeysOptions,
-  type VersionMetadata,
-  type VersionsOptions,
-  type WriteOptions,
 } from '@kv2/core';
+
+/** Options for {@link ScopedKeyValueStore}. */
+export interface ScopedStoreOptions {
+  /**
+   * Let the view change the shared mount configuration (and report `mountConfig` as the inner
+   * store does): for a run that saved the config first and restores it afterwards.
+   */
+  allowMountConfig?: boolean | undefined;
+}
 
 /**
  * A view of a store under a path prefix: every path is prefixed, `list('')` lists the prefix's
  * children, and not-found errors name the path as the caller spelled it (without the prefix).
  *
  * It lets a live server with one shared mount give each conformance behaviour a fresh,
- * empty-looking store under a scratch prefix. The mount configuration is shared, so the view
- * reports `mountConfig: false` and refuses `writeConfig`; `close()` leaves the underlying store
- * open. Paths are checked with `normalizeSecretPath` before they are prefixed, so path rules are
+ * empty-looking store under a scratch prefix. The mount configuration is shared, so by default
+ * the view reports `mountConfig: false` and refuses `writeConfig`; `close()` leaves the
+ * underlying store open. Its own `BaseKeyValueStore` checks the arguments, so path rules are
  * those of @kv2/core rather than the underlying store's.
  */
-export class ScopedKeyValueStore extends BaseKeyValueStore implements KvV2Extensions {
+export class ScopedKeyValueStore extends BaseKeyValueStore {
   readonly #inner: BaseKeyValueStore;
   readonly #prefix: string;
+  readonly #allowMountConfig: boolean;
 
   /** @param prefix - a non-empty folder, e.g. `kv2-check/3f1c…`; slashes around it are ignored. */
-  constructor(inner: BaseKeyValueStore, prefix: string) {
+  constructor(inner: BaseKeyValueStore, prefix: string, options: ScopedStoreOptions = {}) {
     super();
     this.#inner = inner;
     this.#prefix = normalizeSecretPath(prefix.replace(/\/+$/, ''), 'write');
+    this.#allowMountConfig = options.allowMountConfig === true;
   }
 
   /** The prefix every path is placed under. */
@@ -51,17 +47,13 @@ export class ScopedKeyValueStore extends BaseKeyValueStore implements KvV2Extens
   }
 
   override get capabilities(): StoreCapabilities {
-    return Object.freeze({ ...this.#inner.capabilities, mountConfig: false });
+    const inner = this.#inner.capabilities;
+    return Object.freeze({ ...inner, mountConfig: this.#allowMountConfig && inner.mountConfig });
   }
 
-  #path(path: string, intent: PathIntent): string {
-    const canonical = normalizeSecretPath(path, intent);
-    return canonical === '' ? this.#prefix : `${this.#prefix}/${canonical}`;
-  }
-
-  #kv(): KvV2Store {
-    if (!hasKvV2Extensions(this.#inner)) throw new UnsupportedOperationError('the underlying store has no KV v2 extensions');
-    return this.#inner;
+  // The path is already canonical (checked by the base class).
+  #path(path: string): string {
+    return path === '' ? this.#prefix : `${this.#prefix}/${path}`;
   }
 
   // Not-found errors carry the inner path; give back the caller's view of it.
@@ -76,66 +68,67 @@ export class ScopedKeyValueStore extends BaseKeyValueStore implements KvV2Extens
     }
   }
 
-  override read<T = SecretData>(path: string, options?: ReadOptions): Promise<Secret<T>> {
-    return this.#call(() => this.#inner.read<T>(this.#path(path, 'read'), options));
+  protected override _read({ path, version }: OperationArgs['read']): Promise<OperationResults['read']> {
+    return this.#call(() => this.#inner.read(this.#path(path), { version }));
   }
 
-  override write(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    return this.#call(() => this.#inner.write(this.#path(path, 'write'), data, options));
+  protected override _write({ path, data, cas }: OperationArgs['write']): Promise<OperationResults['write']> {
+    return this.#call(() => this.#inner.write(this.#path(path), data, { cas }));
   }
 
-  override patch(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    return this.#call(() => this.#inner.patch(this.#path(path, 'write'), data, options));
+  protected override _patch({ path, data, cas }: OperationArgs['patch']): Promise<OperationResults['patch']> {
+    return this.#call(() => this.#inner.patch(this.#path(path), data, { cas }));
   }
 
-  override delete(path: string, options: VersionsOptions): Promise<void> {
-    return this.#call(() => this.#inner.delete(this.#path(path, 'write'), options));
+  protected override _delete({ path, versions }: OperationArgs['delete']): Promise<void> {
+    return this.#call(() => this.#inner.delete(this.#path(path), { versions }));
   }
 
-  override undelete(path: string, options: VersionsOptions): Promise<void> {
-    return this.#call(() => this.#inner.undelete(this.#path(path, 'write'), options));
+  protected override _undelete({ path, versions }: OperationArgs['undelete']): Promise<void> {
+    return this.#call(() => this.#inner.undelete(this.#path(path), { versions }));
   }
 
-  override destroy(path: string, options: VersionsOptions): Promise<void> {
-    return this.#call(() => this.#inner.destroy(this.#path(path, 'write'), options));
+  protected override _destroy({ path, versions }: OperationArgs['destroy']): Promise<void> {
+    return this.#call(() => this.#inner.destroy(this.#path(path), { versions }));
   }
 
-  override list(path: string): Promise<string[]> {
-    return this.#call(() => this.#inner.list(this.#path(path, 'list')));
+  protected override _list({ path }: OperationArgs['list']): Promise<OperationResults['list']> {
+    return this.#call(() => this.#inner.list(this.#path(path)));
   }
 
-  readMetadata(path: string): Promise<KeyMetadata> {
-    return this.#call(() => this.#kv().readMetadata(this.#path(path, 'read')));
+  protected override _readMetadata({ path }: OperationArgs['readMetadata']): Promise<OperationResults['readMetadata']> {
+    return this.#call(() => this.#inner.readMetadata(this.#path(path)));
   }
 
-  writeMetadata(path: string, update: MetadataUpdate): Promise<MetadataWriteResult> {
-    return this.#call(() => this.#kv().writeMetadata(this.#path(path, 'write'), update));
+  protected override _writeMetadata({ path, update }: OperationArgs['writeMetadata']): Promise<OperationResults['writeMetadata']> {
+    return this.#call(() => this.#inner.writeMetadata(this.#path(path), update));
   }
 
-  patchMetadata(path: string, patch: MetadataPatch): Promise<MetadataWriteResult> {
-    return this.#call(() => this.#kv().patchMetadata(this.#path(path, 'write'), patch));
+  protected override _patchMetadata({ path, patch }: OperationArgs['patchMetadata']): Promise<OperationResults['patchMetadata']> {
+    return this.#call(() => this.#inner.patchMetadata(this.#path(path), patch));
   }
 
-  deleteMetadata(path: string): Promise<void> {
-    return this.#call(() => this.#kv().deleteMetadata(this.#path(path, 'read')));
+  protected override _deleteMetadata({ path }: OperationArgs['deleteMetadata']): Promise<void> {
+    return this.#call(() => this.#inner.deleteMetadata(this.#path(path)));
   }
 
-  deleteLatest(path: string): Promise<void> {
-    return this.#call(() => this.#kv().deleteLatest(this.#path(path, 'read')));
+  protected override _deleteLatest({ path }: OperationArgs['deleteLatest']): Promise<void> {
+    return this.#call(() => this.#inner.deleteLatest(this.#path(path)));
   }
 
-  subkeys(path: string, options?: SubkeysOptions): Promise<Subkeys> {
-    return this.#call(() => this.#kv().subkeys(this.#path(path, 'read'), options));
+  protected override _subkeys({ path, version, depth }: OperationArgs['subkeys']): Promise<OperationResults['subkeys']> {
+    return this.#call(() => this.#inner.subkeys(this.#path(path), { version, depth }));
   }
 
   /** The shared mount's configuration. */
-  readConfig(): Promise<MountConfig> {
-    return this.#kv().readConfig();
+  protected override _readConfig(): Promise<OperationResults['readConfig']> {
+    return this.#inner.readConfig();
   }
 
-  /** Always refused: the mount configuration is shared by every scope. */
-  async writeConfig(_update: MountConfigUpdate): Promise<void> {
-    throw new UnsupportedOperationError('a scoped store cannot change the shared mount configuration');
+  /** Refused unless `allowMountConfig`: the mount configuration is shared by every scope. */
+  protected override async _writeConfig({ update }: OperationArgs['writeConfig']): Promise<void> {
+    if (!this.#allowMountConfig) throw new UnsupportedOperationError('a scoped store cannot change the shared mount configuration');
+    await this.#inner.writeConfig(update);
   }
 
   /**
@@ -143,11 +136,7 @@ export class ScopedKeyValueStore extends BaseKeyValueStore implements KvV2Extens
    * run against a live server). Needs the KV v2 extensions (`deleteMetadata`).
    */
   async clear(folder = ''): Promise<void> {
-    for (const name of await this.list(folder)) {
-      const path = folder === '' ? name : `${folder}/${name}`;
-      if (name.endsWith('/')) await this.clear(path.slice(0, -1));
-      else await this.deleteMetadata(path);
-    }
+    await deleteKeysUnder(this, folder);
   }
 
   /** Leaves the underlying store open: it is shared. */
@@ -159,6 +148,6 @@ export class ScopedKeyValueStore extends BaseKeyValueStore implements KvV2Extens
 }
 
 /** A view of `store` under `prefix` (see {@link ScopedKeyValueStore}). */
-export function scopedStore(store: BaseKeyValueStore, prefix: string): ScopedKeyValueStore {
-  return new ScopedKeyValueStore(store, prefix);
+export function scopedStore(store: BaseKeyValueStore, prefix: string, options?: ScopedStoreOptions): ScopedKeyValueStore {
+  return new ScopedKeyValueStore(store, prefix, options);
 }

@@ -1,4 +1,4 @@
-import { BaseKeyValueStore, CORE_ONLY, type ReadOptions, type Secret, type SecretData, type StoreCapabilities, type VersionMetadata, type VersionsOptions, type WriteOptions } from '@kv2/core';
+import { BaseKeyValueStore, CORE_ONLY, type OperationArgs, type OperationResults, type StoreCapabilities, type VersionMetadata, type WriteOptions } from '@kv2/core';
 import { MemoryKeyValueStore } from '@kv2/local';
 
 /** Lists in reverse byte order. */
@@ -30,7 +30,7 @@ export class CoreOnlyStore extends MemoryKeyValueStore {
 }
 
 /**
- * A core-only store that implements just the abstract methods (by delegating to the memory
+ * A core-only store that implements just the abstract hooks (by delegating to the memory
  * store), so `patch` is `BaseKeyValueStore`'s default: what a minimal third-party adapter gets.
  */
 export class DefaultPatchStore extends BaseKeyValueStore {
@@ -41,22 +41,22 @@ export class DefaultPatchStore extends BaseKeyValueStore {
     this.#inner = new MemoryKeyValueStore(options);
   }
 
-  override read<T = SecretData>(path: string, options?: ReadOptions): Promise<Secret<T>> {
-    return this.#inner.read<T>(path, options);
+  protected override _read({ path, version }: OperationArgs['read']): Promise<OperationResults['read']> {
+    return this.#inner.read(path, { version });
   }
-  override write(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    return this.#inner.write(path, data, options);
+  protected override _write({ path, data, cas }: OperationArgs['write']): Promise<OperationResults['write']> {
+    return this.#inner.write(path, data, { cas });
   }
-  override delete(path: string, options: VersionsOptions): Promise<void> {
-    return this.#inner.delete(path, options);
+  protected override _delete({ path, versions }: OperationArgs['delete']): Promise<void> {
+    return this.#inner.delete(path, { versions });
   }
-  override undelete(path: string, options: VersionsOptions): Promise<void> {
-    return this.#inner.undelete(path, options);
+  protected override _undelete({ path, versions }: OperationArgs['undelete']): Promise<void> {
+    return this.#inner.undelete(path, { versions });
   }
-  override destroy(path: string, options: VersionsOptions): Promise<void> {
-    return this.#inner.destroy(path, options);
+  protected override _destroy({ path, versions }: OperationArgs['destroy']): Promise<void> {
+    return this.#inner.destroy(path, { versions });
   }
-  override list(path: string): Promise<string[]> {
+  protected override _list({ path }: OperationArgs['list']): Promise<OperationResults['list']> {
     return this.#inner.list(path);
   }
 }

@@ -57,6 +57,17 @@ describe('scopedStore', () => {
     await expect(core.readMetadata('x')).rejects.toSatisfy((e) => UnsupportedOperationError.is(e));
   });
 
+  it('with allowMountConfig, reports mountConfig as the inner store does and changes the shared config', async () => {
+    const inner = new MemoryKeyValueStore();
+    const scope = scopedStore(inner, 'p', { allowMountConfig: true });
+    expect(scope.capabilities.mountConfig).toBe(true);
+    await scope.writeConfig({ maxVersions: 3 });
+    expect((await inner.readConfig()).maxVersions).toBe(3);
+    const overCore = scopedStore(new CoreOnlyStore(), 'p', { allowMountConfig: true });
+    expect(overCore.capabilities.mountConfig).toBe(false);
+    await expect(overCore.writeConfig({ maxVersions: 3 })).rejects.toSatisfy((e) => UnsupportedOperationError.is(e));
+  });
+
   it('lets the whole suite run against one shared store, one scratch prefix per behaviour', async () => {
     let clock: () => Date = () => new Date();
     const shared = new MemoryKeyValueStore({ now: () => clock() });

@@ -1,26 +1,7 @@
-import { StoreUnavailableError, type KvV2Store, type MountConfigUpdate, type StoreCapabilities } from '@kv2/core';
-import { ScopedKeyValueStore } from '@kv2/conformance';
+import { isStoreOperation, StoreUnavailableError, type BaseKeyValueStore } from '@kv2/core';
 
 // The pieces `kv2 check` uses to run the suite on a live, shared server without touching anything
 // outside its scratch prefix, and to stop cleanly on Ctrl+C.
-
-const STORE_METHODS = new Set([
-  'read',
-  'write',
-  'patch',
-  'delete',
-  'undelete',
-  'destroy',
-  'list',
-  'readMetadata',
-  'writeMetadata',
-  'patchMetadata',
-  'deleteMetadata',
-  'deleteLatest',
-  'subkeys',
-  'readConfig',
-  'writeConfig',
-]);
 
 /**
  * Counts the store calls in flight and, once closed, refuses new ones, so an interrupted run can
@@ -64,53 +45,14 @@ export class CallGate {
   }
 }
 
-/** `store` with every KV v2 call passed through `gate`. */
-export function gatedStore(store: KvV2Store, gate: CallGate): KvV2Store {
+/** `store` with every store operation (see @kv2/core's STORE_OPERATIONS) passed through `gate`. */
+export function gatedStore<S extends BaseKeyValueStore>(store: S, gate: CallGate): S {
   return new Proxy(store, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function' || typeof property !== 'string' || !STORE_METHODS.has(property)) return value;
+      if (typeof value !== 'function' || typeof property !== 'string' || !isStoreOperation(property)) return value;
       const method = value as (...args: unknown[]) => Promise<unknown>;
       return (...args: unknown[]) => gate.run(() => method.apply(target, args));
     },
   });
-}
-
-/**
- * A scratch-prefix view that may also change the mount config (`-allow-mount-config`): the
- * suite's mount-config behaviours then run, on a config that `kv2 check` saved first and restores
- * afterwards. Without it, the plain {@link ScopedKeyValueStore} refuses config writes.
- */
-export class ConfigurableScope extends ScopedKeyValueStore {
-  readonly #kv: KvV2Store;
-
-  constructor(inner: KvV2Store, prefix: string) {
-    super(inner, prefix);
-    this.#kv = inner;
-  }
-
-  override get capabilities(): StoreCapabilities {
-    return Object.freeze({ ...this.#kv.capabilities, mountConfig: true });
-  }
-
-  override async writeConfig(update: MountConfigUpdate): Promise<void> {
-    await this.#kv.writeConfig(update);
-  }
-}
-
-/** Every leaf key under `prefix` (a folder path ending in `/`), depth-first. */
-export async function keysUnder(store: KvV2Store, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for (const entry of await store.list(prefix)) {
-    if (entry.endsWith('/')) keys.push(...(await keysUnder(store, `${prefix}${entry}`)));
-    else keys.push(`${prefix}${entry}`);
-  }
-  return keys;
-}
-
-/** Removes every key under `prefix` with deleteMetadata (all versions and history); returns how many. */
-export async function removeUnder(store: KvV2Store, prefix: string): Promise<number> {
-  const keys = await keysUnder(store, prefix);
-  for (const key of keys) await store.deleteMetadata(key);
-  return keys.length;
 }

@@ -3,7 +3,10 @@
  * behaviours that need a capability the store lacks are listed as skipped, never dropped.
  */
 export interface StoreCapabilities {
-  /** Implements {@link KvV2Extensions}: metadata, deleteLatest, subkeys, config. */
+  /**
+   * Implements the KV v2 extensions (metadata, deleteLatest, subkeys, config); without it they
+   * throw `UnsupportedOperationError`.
+   */
   readonly extensions: boolean;
   /** `writeConfig` changes mount-wide behaviour and the suite may change it freely. */
   readonly mountConfig: boolean;

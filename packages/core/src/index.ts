@@ -1,4 +1,19 @@
-export { BaseKeyValueStore } from './store.js';
+export { BaseKeyValueStore, requireExtensions } from './store.js';
+export {
+  EXTENSION_OPERATION_NAMES,
+  isStoreOperation,
+  STORE_OPERATION_NAMES,
+  STORE_OPERATIONS,
+  type CoreOperation,
+  type ExtensionOperation,
+  type OperationArgs,
+  type OperationGroup,
+  type OperationInfo,
+  type OperationKind,
+  type OperationResults,
+  type StoreOperation,
+} from './operations.js';
+export { deleteKeysUnder, walkKeys } from './walk.js';
 export { hasKvV2Extensions, type KvV2Extensions, type KvV2Store } from './extensions.js';
 export { CORE_ONLY, type StoreCapabilities } from './capabilities.js';
 export type {
@@ -45,6 +60,7 @@ export { formatDuration, parseDuration } from './durations.js';
 export {
   booleanValue,
   casOption,
+  changesNoField,
   checkedConfigUpdate,
   checkedMetadataPatch,
   checkedMetadataUpdate,
@@ -55,6 +71,7 @@ export {
   optionalCount,
   optionalInteger,
   secretData,
+  UINT32_MAX,
   versionList,
 } from './inputs.js';
 export { validateCustomMetadata } from './custom-metadata.js';

@@ -6,7 +6,8 @@ import type { MetadataPatch, MetadataUpdate, MountConfigUpdate } from './types.j
 // The argument checks every kv2 door applies before doing anything: the engine (memory and file
 // stores) and the HTTP adapter both call these, so the same bad input gets the same typed error.
 
-const UINT32_MAX = 4_294_967_295;
+/** The largest uint32, OpenBao's type for `max_versions`. */
+export const UINT32_MAX = 4_294_967_295;
 
 /**
  * A version list: an iterable of non-negative integers, not empty. `emptyMessage` is OpenBao's
@@ -124,19 +125,42 @@ export function checkedMetadataUpdate(update: MetadataUpdate): MetadataUpdate {
   };
 }
 
-/** A metadata patch (`patchMetadata`) with every field present checked; nulls (resets) stay null. */
+/**
+ * A metadata patch (`patchMetadata`) with every field present checked; nulls (resets) stay null.
+ *
+ * OpenBao's first step comes first here too: a patch without any patchable field is a no-op,
+ * before anything else (not even `metadataCas`) is checked, and comes back as `{}`. A null
+ * `deleteVersionAfter` counts as absent (OpenBao's GetOk does not report a null duration) and
+ * is dropped, as is 0 from a patch's point of view in the engine (see metadata-commands.ts).
+ */
 export function checkedMetadataPatch(patch: MetadataPatch): MetadataPatch {
   objectParameter(patch, 'metadata patch');
   const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = patch;
+  const after = deleteVersionAfter === null ? undefined : deleteVersionAfter;
+  if (changesNoField({ maxVersions, casRequired, metadataCasRequired, deleteVersionAfter: after, customMetadata })) return {};
   return {
     maxVersions: maxVersions === undefined || maxVersions === null ? maxVersions : maxVersionsValue(maxVersions),
     casRequired: casRequired === undefined || casRequired === null ? casRequired : booleanValue(casRequired, 'cas_required'),
     metadataCasRequired:
       metadataCasRequired === undefined || metadataCasRequired === null ? metadataCasRequired : booleanValue(metadataCasRequired, 'metadata_cas_required'),
-    deleteVersionAfter: deleteVersionAfter === undefined || deleteVersionAfter === null ? deleteVersionAfter : keyDeleteAfter(deleteVersionAfter),
+    deleteVersionAfter: after === undefined ? undefined : keyDeleteAfter(after),
     customMetadata: customMetadata === undefined || customMetadata === null ? customMetadata : validateCustomMetadata(customMetadata, true),
     metadataCas: optionalCount(patch.metadataCas, 'metadata_cas'),
   };
+}
+
+/**
+ * True when a metadata update or patch names none of the fields it could change (`metadataCas`
+ * is a condition, not a change): OpenBao answers such a call with 204 and changes nothing.
+ */
+export function changesNoField(fields: MetadataUpdate | MetadataPatch): boolean {
+  return (
+    fields.maxVersions === undefined &&
+    fields.casRequired === undefined &&
+    fields.metadataCasRequired === undefined &&
+    fields.deleteVersionAfter === undefined &&
+    fields.customMetadata === undefined
+  );
 }
 
 /** A mount config update with every field present checked; a negative `deleteVersionAfter` becomes -1. */

@@ -1,92 +1,76 @@
-import {
-  BaseKeyValueStore,
-  type KeyMetadata,
-  type KvV2Extensions,
-  type MetadataPatch,
-  type MetadataUpdate,
-  type MetadataWriteResult,
-  type MountConfig,
-  type MountConfigUpdate,
-  type ReadOptions,
-  type Secret,
-  type SecretData,
-  type Subkeys,
-  type SubkeysOptions,
-  type VersionMetadata,
-  type VersionsOptions,
-  type WriteOptions,
-} from '@kv2/core';
+import { BaseKeyValueStore, type OperationArgs, type OperationResults } from '@kv2/core';
 import type { Command, CommandResult } from './engine/commands.js';
 import type { StoreDocument } from './engine/document.js';
 
 /**
- * A store whose every operation is one engine command. Subclasses decide only where the
+ * A store whose every operation is one engine command. `BaseKeyValueStore` checks the arguments;
+ * each hook here turns them into the command of the same name. Subclasses decide only where the
  * document lives and how a command runs against it (in memory; under a file lock; …), so the
  * KV v2 rules are never written twice.
  */
-export abstract class EngineKeyValueStore extends BaseKeyValueStore implements KvV2Extensions {
+export abstract class EngineKeyValueStore extends BaseKeyValueStore {
   /** Runs one command atomically: either its result is returned and its changes committed, or it throws and nothing changed. */
   protected abstract execute<C extends Command>(command: C): Promise<CommandResult<C>>;
 
-  override async read<T = SecretData>(path: string, options?: ReadOptions): Promise<Secret<T>> {
-    return (await this.execute({ op: 'read', path, version: options?.version })) as Secret<T>;
+  protected override _read(args: OperationArgs['read']): Promise<OperationResults['read']> {
+    return this.execute({ op: 'read', ...args });
   }
 
-  override write(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    return this.execute({ op: 'write', path, data, cas: options?.cas });
+  protected override _write(args: OperationArgs['write']): Promise<OperationResults['write']> {
+    return this.execute({ op: 'write', ...args });
   }
 
   /** A native merge patch, with OpenBao's order of checks (CAS before "deleted"). */
-  override patch(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    return this.execute({ op: 'patch', path, data, cas: options?.cas });
+  protected override _patch(args: OperationArgs['patch']): Promise<OperationResults['patch']> {
+    return this.execute({ op: 'patch', ...args });
   }
 
-  override delete(path: string, options: VersionsOptions): Promise<void> {
-    return this.execute({ op: 'delete', path, versions: options?.versions });
+  protected override _delete(args: OperationArgs['delete']): Promise<OperationResults['delete']> {
+    return this.execute({ op: 'delete', ...args });
   }
 
-  override undelete(path: string, options: VersionsOptions): Promise<void> {
-    return this.execute({ op: 'undelete', path, versions: options?.versions });
+  protected override _undelete(args: OperationArgs['undelete']): Promise<OperationResults['undelete']> {
+    return this.execute({ op: 'undelete', ...args });
   }
 
-  override destroy(path: string, options: VersionsOptions): Promise<void> {
-    return this.execute({ op: 'destroy', path, versions: options?.versions });
+  protected override _destroy(args: OperationArgs['destroy']): Promise<OperationResults['destroy']> {
+    return this.execute({ op: 'destroy', ...args });
   }
 
-  override list(path: string): Promise<string[]> {
-    return this.execute({ op: 'list', path });
+  protected override _list(args: OperationArgs['list']): Promise<OperationResults['list']> {
+    return this.execute({ op: 'list', ...args });
   }
 
-  readMetadata(path: string): Promise<KeyMetadata> {
-    return this.execute({ op: 'readMetadata', path });
+  protected override _readMetadata(args: OperationArgs['readMetadata']): Promise<OperationResults['readMetadata']> {
+    return this.execute({ op: 'readMetadata', ...args });
   }
 
-  writeMetadata(path: string, update: MetadataUpdate): Promise<MetadataWriteResult> {
-    return this.execute({ op: 'writeMetadata', path, update });
+  protected override _writeMetadata(args: OperationArgs['writeMetadata']): Promise<OperationResults['writeMetadata']> {
+    return this.execute({ op: 'writeMetadata', ...args });
   }
 
-  patchMetadata(path: string, patch: MetadataPatch): Promise<MetadataWriteResult> {
-    return this.execute({ op: 'patchMetadata', path, patch });
+  protected override _patchMetadata(args: OperationArgs['patchMetadata']): Promise<OperationResults['patchMetadata']> {
+    return this.execute({ op: 'patchMetadata', ...args });
   }
 
-  deleteMetadata(path: string): Promise<void> {
-    return this.execute({ op: 'deleteMetadata', path });
+  protected override _deleteMetadata(args: OperationArgs['deleteMetadata']): Promise<OperationResults['deleteMetadata']> {
+    return this.execute({ op: 'deleteMetadata', ...args });
   }
 
-  deleteLatest(path: string): Promise<void> {
-    return this.execute({ op: 'deleteLatest', path });
+  protected override _deleteLatest(args: OperationArgs['deleteLatest']): Promise<OperationResults['deleteLatest']> {
+    return this.execute({ op: 'deleteLatest', ...args });
   }
 
-  subkeys(path: string, options?: SubkeysOptions): Promise<Subkeys> {
-    return this.execute({ op: 'subkeys', path, version: options?.version, depth: options?.depth });
+  protected override _subkeys(args: OperationArgs['subkeys']): Promise<OperationResults['subkeys']> {
+    return this.execute({ op: 'subkeys', ...args });
   }
 
-  readConfig(): Promise<MountConfig> {
-    return this.execute({ op: 'readConfig' });
+  protected override _readConfig(args: OperationArgs['readConfig']): Promise<OperationResults['readConfig']> {
+    return this.execute({ op: 'readConfig', ...args });
   }
 
-  writeConfig(update: MountConfigUpdate): Promise<void> {
-    return this.execute({ op: 'writeConfig', update });
+  protected override _writeConfig(args: OperationArgs['writeConfig']): Promise<OperationResults['writeConfig']> {
+    return this.execute({ op: 'writeConfig', ...args });
   }
 
   /**

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { Low } from 'lowdb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyChanges, emptyDocument, executeCommand, type Command, type StoreDocument } from '../src/index.js';
+import type { JsonObject } from '@kv2/core';
 import { StoreFileAdapter } from '../src/file/adapter.js';
 import { isTemporaryNameFor, removeLeftoverTemporaryFiles, temporaryPathFor, writeFileAtomically } from '../src/file/atomic-write.js';
 import { DocumentCodec, type StoreContent } from '../src/file/codec.js';
@@ -88,7 +89,7 @@ function documentFrom(commands: Command[]): StoreDocument {
   return doc;
 }
 
-const jsonData = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+const jsonData = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }) as fc.Arbitrary<JsonObject>;
 const path = fc.constantFrom('a', 'b/c', 'b/d', '__proto__', 'constructor', 'ключ', '42', '7/x');
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ op: fc.constant('write' as const), path, data: jsonData }),

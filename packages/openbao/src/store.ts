@@ -1,32 +1,10 @@
 import { inspect } from 'node:util';
 import {
-  checkedConfigUpdate,
-  checkedMetadataPatch,
-  checkedMetadataUpdate,
   BaseKeyValueStore,
-  casOption,
-  normalizeSecretPath,
-  objectParameter,
-  optionalCount,
-  optionalInteger,
-  secretData,
-  versionList,
-  type KeyMetadata,
-  type KvV2Extensions,
-  type MetadataPatch,
-  type MetadataUpdate,
   type MetadataWriteResult,
-  type MountConfig,
-  type MountConfigUpdate,
-  type ReadOptions,
-  type Secret,
-  type SecretData,
+  type OperationArgs,
+  type OperationResults,
   type StoreCapabilities,
-  type Subkeys,
-  type SubkeysOptions,
-  type VersionMetadata,
-  type VersionsOptions,
-  type WriteOptions,
 } from '@kv2/core';
 import { successData, successEnvelope } from './envelope.js';
 import { resolveConnection, type Connection, type OpenBaoStoreOptions } from './options.js';
@@ -42,8 +20,8 @@ const MERGE_PATCH = 'application/merge-patch+json';
  * The kv2 contract and the KV v2 extensions over a real OpenBao (or HashiCorp Vault) KV v2 mount,
  * through its HTTP API and the platform `fetch`.
  *
- * Arguments are checked with the same @kv2/core rules as the local stores before anything is
- * sent, and answers are mapped onto the same typed errors, so code written against
+ * Arguments are checked by `BaseKeyValueStore`, as for the local stores, before anything is
+ * sent (a call that changes nothing sends nothing), and answers are mapped onto the same typed errors, so code written against
  * `MemoryKeyValueStore` behaves the same here. The token is held privately: it is never shown by
  * `toString`, `util.inspect`, `JSON.stringify` or any error.
  *
@@ -54,7 +32,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
  * const { data } = await store.read('app/db');
  * ```
  */
-export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Extensions {
+export class OpenBaoKeyValueStore extends BaseKeyValueStore {
   readonly #connection: Connection;
   readonly #capabilities: StoreCapabilities;
 
@@ -75,44 +53,37 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Exten
     return this.#capabilities;
   }
 
-  override async read<T = SecretData>(path: string, options?: ReadOptions): Promise<Secret<T>> {
-    const key = normalizeSecretPath(path, 'read');
-    const version = optionalCount(options?.version, 'version');
-    const response = await this.#call(key, { method: 'GET', path: apiPath('data', key), query: versionQuery(version) });
+  protected override async _read({ path, version }: OperationArgs['read']): Promise<OperationResults['read']> {
+    const response = await this.#call(path, { method: 'GET', path: apiPath('data', path), query: versionQuery(version) });
     const data = successData(response);
-    return { data: decodeJsonObject(data.data, 'data.data') as T, metadata: decodeVersionMetadata(data.metadata, 'data.metadata') };
+    return { data: decodeJsonObject(data.data, 'data.data'), metadata: decodeVersionMetadata(data.metadata, 'data.metadata') };
   }
 
-  override async write(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    const key = normalizeSecretPath(path, 'write');
-    const body = dataBody(secretData(data), casOption(options?.cas));
-    const response = await this.#call(key, { method: 'POST', path: apiPath('data', key), body });
+  protected override async _write({ path, data, cas }: OperationArgs['write']): Promise<OperationResults['write']> {
+    const response = await this.#call(path, { method: 'POST', path: apiPath('data', path), body: dataBody(data, cas) });
     return decodeVersionMetadata(successData(response), 'data');
   }
 
   /** A native `PATCH` (JSON merge patch on the server), with OpenBao's order of checks. */
-  override async patch(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
-    const key = normalizeSecretPath(path, 'write');
-    const body = dataBody(secretData(data), casOption(options?.cas));
-    const response = await this.#call(key, { method: 'PATCH', path: apiPath('data', key), body, contentType: MERGE_PATCH });
-    return decodeVersionMetadata(successData(response), 'data');
+  protected override async _patch({ path, data, cas }: OperationArgs['patch']): Promise<OperationResults['patch']> {
+    const request: ApiRequest = { method: 'PATCH', path: apiPath('data', path), body: dataBody(data, cas), contentType: MERGE_PATCH };
+    return decodeVersionMetadata(successData(await this.#call(path, request)), 'data');
   }
 
-  override async delete(path: string, options: VersionsOptions): Promise<void> {
-    await this.#versionsCall('delete', path, options, 'No version number provided');
+  protected override async _delete({ path, versions }: OperationArgs['delete']): Promise<void> {
+    await this.#call(path, { method: 'POST', path: apiPath('delete', path), body: { versions } });
   }
 
-  override async undelete(path: string, options: VersionsOptions): Promise<void> {
-    await this.#versionsCall('undelete', path, options, 'No version number provided');
+  protected override async _undelete({ path, versions }: OperationArgs['undelete']): Promise<void> {
+    await this.#call(path, { method: 'POST', path: apiPath('undelete', path), body: { versions } });
   }
 
-  override async destroy(path: string, options: VersionsOptions): Promise<void> {
-    await this.#versionsCall('destroy', path, options, 'no version number provided');
+  protected override async _destroy({ path, versions }: OperationArgs['destroy']): Promise<void> {
+    await this.#call(path, { method: 'POST', path: apiPath('destroy', path), body: { versions } });
   }
 
   /** `GET metadata/:prefix/?list=true` (not the LIST verb, which some proxies block); 404 is `[]`. */
-  override async list(path: string): Promise<string[]> {
-    const prefix = normalizeSecretPath(path, 'list');
+  protected override async _list({ path: prefix }: OperationArgs['list']): Promise<OperationResults['list']> {
     const request: ApiRequest = { method: 'GET', path: `${apiPath('metadata', prefix)}/`, query: { list: 'true' } };
     const response = await send(this.#connection, request);
     if (response.status === 404) {
@@ -126,57 +97,41 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Exten
     return data === null || data.keys === undefined ? [] : decodeKeys(data.keys);
   }
 
-  async readMetadata(path: string): Promise<KeyMetadata> {
-    const key = normalizeSecretPath(path, 'read');
-    return decodeKeyMetadata(successData(await this.#call(key, { method: 'GET', path: apiPath('metadata', key) })));
+  protected override async _readMetadata({ path }: OperationArgs['readMetadata']): Promise<OperationResults['readMetadata']> {
+    return decodeKeyMetadata(successData(await this.#call(path, { method: 'GET', path: apiPath('metadata', path) })));
   }
 
-  async writeMetadata(path: string, update: MetadataUpdate): Promise<MetadataWriteResult> {
-    const key = normalizeSecretPath(path, 'write');
-    const body = metadataBody(checkedMetadataUpdate(update));
-    return warningsOf(await this.#call(key, { method: 'POST', path: apiPath('metadata', key), body }));
+  protected override async _writeMetadata({ path, update }: OperationArgs['writeMetadata']): Promise<OperationResults['writeMetadata']> {
+    return warningsOf(await this.#call(path, { method: 'POST', path: apiPath('metadata', path), body: metadataBody(update) }));
   }
 
-  /** A native `PATCH metadata/:path`; a patch without any patchable field is a no-op, as in OpenBao. */
-  async patchMetadata(path: string, patch: MetadataPatch): Promise<MetadataWriteResult> {
-    const key = normalizeSecretPath(path, 'write');
-    objectParameter(patch, 'metadata patch');
-    const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = patch;
-    const patchable = [maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata].some((v) => v !== undefined);
-    // Like the engine, nothing else is checked when nothing patchable is given.
-    const body = !patchable
-      ? {}
-      : metadataBody(checkedMetadataPatch(patch));
-    const request: ApiRequest = { method: 'PATCH', path: apiPath('metadata', key), body, contentType: MERGE_PATCH };
-    return warningsOf(await this.#call(key, request));
+  /** A native `PATCH metadata/:path`. */
+  protected override async _patchMetadata({ path, patch }: OperationArgs['patchMetadata']): Promise<OperationResults['patchMetadata']> {
+    const request: ApiRequest = { method: 'PATCH', path: apiPath('metadata', path), body: metadataBody(patch), contentType: MERGE_PATCH };
+    return warningsOf(await this.#call(path, request));
   }
 
-  async deleteMetadata(path: string): Promise<void> {
-    const key = normalizeSecretPath(path, 'read');
-    await this.#call(key, { method: 'DELETE', path: apiPath('metadata', key) });
+  protected override async _deleteMetadata({ path }: OperationArgs['deleteMetadata']): Promise<void> {
+    await this.#call(path, { method: 'DELETE', path: apiPath('metadata', path) });
   }
 
-  async deleteLatest(path: string): Promise<void> {
-    const key = normalizeSecretPath(path, 'read');
-    await this.#call(key, { method: 'DELETE', path: apiPath('data', key) });
+  protected override async _deleteLatest({ path }: OperationArgs['deleteLatest']): Promise<void> {
+    await this.#call(path, { method: 'DELETE', path: apiPath('data', path) });
   }
 
-  async subkeys(path: string, options?: SubkeysOptions): Promise<Subkeys> {
-    const key = normalizeSecretPath(path, 'read');
-    const depth = optionalInteger(options?.depth, 'depth');
-    const query = versionQuery(optionalCount(options?.version, 'version'));
+  protected override async _subkeys({ path, version, depth }: OperationArgs['subkeys']): Promise<OperationResults['subkeys']> {
+    const query = versionQuery(version);
     if (depth !== undefined && depth !== 0) query.depth = String(depth);
-    const data = successData(await this.#call(key, { method: 'GET', path: apiPath('subkeys', key), query }));
+    const data = successData(await this.#call(path, { method: 'GET', path: apiPath('subkeys', path), query }));
     return { subkeys: decodeJsonObject(data.subkeys, 'data.subkeys'), metadata: decodeVersionMetadata(data.metadata, 'data.metadata') };
   }
 
-  async readConfig(): Promise<MountConfig> {
+  protected override async _readConfig(): Promise<OperationResults['readConfig']> {
     return decodeMountConfig(successData(await this.#call(undefined, { method: 'GET', path: 'config' })));
   }
 
-  async writeConfig(update: MountConfigUpdate): Promise<void> {
-    const body = configBody(checkedConfigUpdate(update));
-    await this.#call(undefined, { method: 'POST', path: 'config', body });
+  protected override async _writeConfig({ update }: OperationArgs['writeConfig']): Promise<void> {
+    await this.#call(undefined, { method: 'POST', path: 'config', body: configBody(update) });
   }
 
   /** A summary without the token: `OpenBaoKeyValueStore(http://…, mount=secret, token=hvs.****)`. */
@@ -201,12 +156,6 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore implements KvV2Exten
   [inspect.custom](depth: number, options: Parameters<typeof inspect>[1], nested: typeof inspect): string {
     const { type: _type, ...fields } = this.toJSON();
     return `OpenBaoKeyValueStore ${nested(fields, { ...options, depth })}`;
-  }
-
-  async #versionsCall(operation: 'delete' | 'undelete' | 'destroy', path: string, options: VersionsOptions, emptyMessage: string) {
-    const key = normalizeSecretPath(path, 'write');
-    const versions = versionList(options?.versions, emptyMessage);
-    await this.#call(key, { method: 'POST', path: apiPath(operation, key), body: { versions } });
   }
 
   /** Sends a request; a non-2xx answer becomes the matching typed error (`key` names the secret in a 404). */

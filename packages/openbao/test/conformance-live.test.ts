@@ -4,7 +4,7 @@
 // KV2_ALLOW_MOUNT_CONFIG=1 (they change the whole mount); clock behaviours never run (the server
 // keeps its own time). KV2_MOUNT names the KV v2 mount (default `secret`).
 import { randomBytes } from 'node:crypto';
-import type { MountConfig, MountConfigUpdate, StoreCapabilities } from '@kv2/core';
+import { deleteKeysUnder, type MountConfig } from '@kv2/core';
 import { ScopedKeyValueStore } from '@kv2/conformance';
 import { describeConformance } from '@kv2/conformance/vitest';
 import { afterAll, describe, it } from 'vitest';
@@ -16,33 +16,6 @@ const configured = Boolean((env.BAO_ADDR || env.VAULT_ADDR) && (env.BAO_TOKEN ||
 const allowMountConfig = env.KV2_ALLOW_MOUNT_CONFIG === '1';
 const DEFAULT_CONFIG: MountConfig = { maxVersions: 0, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 };
 
-/** A scope that may change the mount configuration (only used with KV2_ALLOW_MOUNT_CONFIG=1). */
-class ConfigurableScope extends ScopedKeyValueStore {
-  readonly #server: OpenBaoKeyValueStore;
-
-  constructor(server: OpenBaoKeyValueStore, prefix: string) {
-    super(server, prefix);
-    this.#server = server;
-  }
-
-  override get capabilities(): StoreCapabilities {
-    return { ...super.capabilities, mountConfig: true };
-  }
-
-  override async writeConfig(update: MountConfigUpdate): Promise<void> {
-    await this.#server.writeConfig(update);
-  }
-}
-
-/** Removes every key below `prefix` (metadata and all versions), depth first. */
-async function removeTree(server: OpenBaoKeyValueStore, prefix: string): Promise<void> {
-  for (const entry of await server.list(prefix)) {
-    const path = `${prefix}/${entry}`;
-    if (entry.endsWith('/')) await removeTree(server, path.slice(0, -1));
-    else await server.deleteMetadata(path);
-  }
-}
-
 if (configured) {
   const server = new OpenBaoKeyValueStore({ mountPoint: env.KV2_MOUNT || 'secret', allowMountConfig });
   const root = `kv2-conformance-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -50,7 +23,7 @@ if (configured) {
   let original: Promise<MountConfig> | undefined;
 
   afterAll(async () => {
-    await removeTree(server, root);
+    await deleteKeysUnder(server, root);
     if (original !== undefined) await server.writeConfig(await original);
   });
 
@@ -62,10 +35,10 @@ if (configured) {
       original ??= server.readConfig();
       await original;
       await server.writeConfig(DEFAULT_CONFIG);
-      return new ConfigurableScope(server, prefix);
+      return new ScopedKeyValueStore(server, prefix, { allowMountConfig: true });
     },
     async cleanup(scope) {
-      if (scope instanceof ScopedKeyValueStore) await removeTree(server, scope.prefix);
+      if (scope instanceof ScopedKeyValueStore) await deleteKeysUnder(server, scope.prefix);
     },
   });
 } else {

@@ -63,3 +63,25 @@ describe('bad input is refused before anything is sent, exactly as the local sto
     expect(fake.requests).toEqual([]);
   });
 });
+
+// Calls that change nothing in OpenBao (its fast path answers 204 before checking anything else).
+const NO_OP_CALLS: Array<[string, Call]> = [
+  ['a metadata patch with a null duration and a bad metadataCas', (s) => s.patchMetadata('x', { deleteVersionAfter: null, metadataCas: -1 })],
+  ['a metadata patch with only metadataCas, on an unknown key', (s) => s.patchMetadata('unknown', { metadataCas: 3 })],
+  ['an empty metadata patch', (s) => s.patchMetadata('x', {})],
+  ['a metadata update with only metadataCas', (s) => s.writeMetadata('x', { metadataCas: 0 })],
+];
+
+describe('calls that change nothing are no-ops in every store, and send nothing', () => {
+  it.each(NO_OP_CALLS)('%s', async (_name, call) => {
+    const fake = fakeFetch();
+    const adapter = new OpenBaoKeyValueStore({ baseUrl: 'http://bao.test', token: 't', env: {}, fetch: fake.fetch });
+    const local = new MemoryKeyValueStore();
+    await local.write('x', { v: 1 });
+    const before = await local.readMetadata('x');
+    expect(await outcome(call, local)).toBe('ok');
+    expect(await local.readMetadata('x')).toEqual(before);
+    expect(await outcome(call, adapter)).toBe('ok');
+    expect(fake.requests).toEqual([]);
+  });
+});

@@ -164,10 +164,12 @@ describe('request shapes', () => {
     });
   });
 
-  it('sends an empty metadata patch when nothing patchable is given (a no-op, as in OpenBao)', async () => {
+  it('sends nothing when nothing patchable is given (a no-op, as in OpenBao), and drops a null duration', async () => {
     const { store, requests } = storeWith(() => noContent());
-    await store.patchMetadata('x', { metadataCas: 3 });
-    expect(requests[0]?.body).toEqual({});
+    expect(await store.patchMetadata('x', { metadataCas: 3 })).toEqual({ warnings: [] });
+    expect(requests).toEqual([]);
+    await store.patchMetadata('x', { maxVersions: null, deleteVersionAfter: null, metadataCas: 3 });
+    expect(requests.map((r) => r.body)).toEqual([{ max_versions: null, metadata_cas: 3 }]);
   });
 
   it('reads and writes the mount config at config', async () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { KvError, type KvV2Store, type MountConfig } from '@kv2/core';
+import { deleteKeysUnder, KvError, type BaseKeyValueStore, type MountConfig } from '@kv2/core';
 import { behaviours, modelProperties, runConformance, ScopedKeyValueStore, type ConformanceReport, type ConformanceTarget, type Capability } from '@kv2/conformance';
 import { maskToken } from '@kv2/openbao';
 import { displayAddress, env, openStore } from '../backend.js';
-import { CallGate, ConfigurableScope, gatedStore, removeUnder } from '../check-scope.js';
+import { CallGate, gatedStore } from '../check-scope.js';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
@@ -11,7 +11,7 @@ import type { ParsedFlags } from '../flags.js';
 import { Progress } from '../output/progress.js';
 import type { Style } from '../output/style.js';
 import { toJson } from '../output/wire.js';
-import { extended, outputFormat, positionals } from './kv-shared.js';
+import { outputFormat, positionals } from './kv-shared.js';
 
 /** Property runs per model property for `kv2 check` (each run is dozens of HTTP requests). */
 const CHECK_NUM_RUNS = 25;
@@ -101,7 +101,7 @@ Behaviours that need a controllable clock run only against local stores and are 
     const seed = flags.int('seed');
 
     const opened = await openStore(ctx, { kind: 'remote', address: given, namespace }, flags, { mount, allowMountConfig, token });
-    const raw = extended(opened.store);
+    const raw = opened.store;
     const prefix = `kv2-check-${randomBytes(4).toString('hex')}/`;
     const out = format === 'table' ? ctx.stdout : ctx.stderr;
     if (format === 'table') {
@@ -127,13 +127,13 @@ Behaviours that need a controllable clock run only against local stores and are 
       async create() {
         created++;
         progress.update(`running… (${created} scratch stores so far)`);
-        const scope = allowMountConfig ? new ConfigurableScope(store, `${prefix}${created}`) : new ScopedKeyValueStore(store, `${prefix}${created}`);
+        const scope = new ScopedKeyValueStore(store, `${prefix}${created}`, { allowMountConfig });
         if (allowMountConfig) await store.writeConfig(DEFAULT_CONFIG);
         return scope;
       },
       // Each store's keys go as soon as its behaviour is done; the whole prefix is swept at the end.
       async cleanup(scope) {
-        if (!gate.closed) await removeUnder(raw, `${scope.prefix}/`);
+        if (!gate.closed) await deleteKeysUnder(raw, scope.prefix);
       },
     };
 
@@ -176,7 +176,7 @@ Behaviours that need a controllable clock run only against local stores and are 
 
 // With -allow-mount-config: the config to restore. Without: a warning when a non-default config
 // may make behaviours fail (the suite expects a default mount).
-async function readConfigIfAllowed(ctx: CommandContext, raw: KvV2Store, allowMountConfig: boolean): Promise<MountConfig | undefined> {
+async function readConfigIfAllowed(ctx: CommandContext, raw: BaseKeyValueStore, allowMountConfig: boolean): Promise<MountConfig | undefined> {
   if (allowMountConfig) return raw.readConfig();
   try {
     const config = await raw.readConfig();
@@ -193,10 +193,10 @@ async function readConfigIfAllowed(ctx: CommandContext, raw: KvV2Store, allowMou
 }
 
 // Sweeps the scratch prefix and restores the mount config; returns what went wrong (never throws).
-async function cleanUp(raw: KvV2Store, prefix: string, original: MountConfig | undefined): Promise<string[]> {
+async function cleanUp(raw: BaseKeyValueStore, prefix: string, original: MountConfig | undefined): Promise<string[]> {
   const problems: string[] = [];
   try {
-    await removeUnder(raw, prefix);
+    await deleteKeysUnder(raw, prefix);
     const left = await raw.list(prefix);
     if (left.length > 0) problems.push(`keys are left under ${prefix}: ${left.join(', ')}`);
   } catch (error) {

@@ -6,7 +6,7 @@ import type { FlagSpec, ParsedFlags } from '../flags.js';
 import { apiPath } from '../paths.js';
 import { headerForMap, keyValueTable, pathHeader } from '../output/table.js';
 import { envelope, toJson, wireKeyMetadata } from '../output/wire.js';
-import { attempt, extended, failed, kvFlagGroups, outputFormat, positionals, printWarnings, withKvStore } from './kv-shared.js';
+import { attempt, failed, kvFlagGroups, outputFormat, positionals, printWarnings, withKvStore } from './kv-shared.js';
 
 const SETTINGS_FLAGS: readonly FlagSpec[] = [
   { name: 'max-versions', kind: 'int', placeholder: 'N', description: 'Versions to keep (0: the mount\'s setting, default 10). Applies from the next write.' },
@@ -59,7 +59,7 @@ const metadataGet: CommandSpec = {
       const path = apiPath(target, 'metadata');
       let wire: Record<string, unknown>;
       try {
-        wire = wireKeyMetadata(await extended(store).readMetadata(target.key));
+        wire = wireKeyMetadata(await store.readMetadata(target.key));
       } catch (error) {
         if (SecretNotFoundError.is(error)) throw new CliError(`No value found at ${path}`);
         failed(`reading ${path}`, error);
@@ -101,7 +101,7 @@ call changes nothing (as in OpenBao, it does not even create the key).`,
     const update = settings(flags);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
-      const { warnings } = await attempt(`writing data to ${path}`, () => extended(store).writeMetadata(target.key, update));
+      const { warnings } = await attempt(`writing data to ${path}`, () => store.writeMetadata(target.key, update));
       return printMetadataWrite(ctx, path, warnings, format);
     });
   },
@@ -125,7 +125,7 @@ the map and -remove-custom-metadata removes entries; other entries stay.`,
     const patch: MetadataPatch = { ...rest, customMetadata: custom };
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
-      const { warnings } = await attempt(`writing data to ${path}`, () => extended(store).patchMetadata(target.key, patch));
+      const { warnings } = await attempt(`writing data to ${path}`, () => store.patchMetadata(target.key, patch));
       return printMetadataWrite(ctx, path, warnings, format);
     });
   },
@@ -143,7 +143,7 @@ const metadataDelete: CommandSpec = {
     const format = outputFormat(flags, this.name);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
-      await attempt(`deleting ${path}`, () => extended(store).deleteMetadata(target.key));
+      await attempt(`deleting ${path}`, () => store.deleteMetadata(target.key));
       if (format === 'table') ctx.stdout.line(`Success! Data deleted (if it existed) at: ${path}`);
       return EXIT.ok;
     });

@@ -1,4 +1,4 @@
-import { hasKvV2Extensions, KvError, type BaseKeyValueStore, type KvV2Store } from '@kv2/core';
+import { KvError, type BaseKeyValueStore } from '@kv2/core';
 import { BACKEND_GROUP, chooseBackend, forMount, openStore, resolveTarget } from '../backend.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
@@ -75,12 +75,6 @@ export async function withKvStore<T>(
   } finally {
     await opened.close();
   }
-}
-
-/** The store with the KV v2 extensions (every kv2 store has them); a clear error otherwise. */
-export function extended(store: BaseKeyValueStore): KvV2Store {
-  if (!hasKvV2Extensions(store)) throw new CliError('this store does not support KV v2 metadata operations');
-  return store;
 }
 
 /**

@@ -9,7 +9,7 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import type { FlagSpec, ParsedFlags } from '../flags.js';
 import { Progress } from '../output/progress.js';
 import { exportRemote, importRemote } from '../snapshot-remote.js';
-import { extended, positionals } from './kv-shared.js';
+import { positionals } from './kv-shared.js';
 
 const MOUNT: FlagSpec = { name: 'mount', kind: 'string', placeholder: 'MOUNT', defaultText: 'secret', description: 'The mount to export from or import into (locally, mounts other than secret are the files kv2 server -mount creates).' };
 
@@ -69,7 +69,7 @@ of soft-deleted versions cannot be read through the API; those versions are left
         document = await local.exportDocument({ latestOnly });
       } else {
         const progress = new Progress(ctx.stderr, ctx.stderr.isTTY);
-        const result = await exportRemote(extended(store), { latestOnly, onKey: (path, n) => progress.update(`exporting… ${n} keys (${path})`) });
+        const result = await exportRemote(store, { latestOnly, onKey: (path, n) => progress.update(`exporting… ${n} keys (${path})`) });
         progress.done(`read ${result.report.keys} keys`);
         document = result.document;
         if (result.report.unreadable > 0) note += `; ${result.report.unreadable} soft-deleted versions left out (their data is not readable through the API)`;
@@ -154,7 +154,7 @@ Progress goes to stderr on a terminal, or always with -progress.`,
       }
       if (replace) throw new UsageError('-replace works on local stores only; a server import adds to the mount and never removes keys', this.name);
       const allowConfig = flags.bool('allow-mount-config') === true;
-      const report = await importRemote(extended(store), document, {
+      const report = await importRemote(store, document, {
         writeConfig: allowConfig,
         now: new Date(),
         onKey: (path, done, total) => progress.update(`importing… ${done}/${total} keys (${path})`),

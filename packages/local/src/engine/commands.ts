@@ -1,58 +1,43 @@
-import type {
-  JsonObject,
-  KeyMetadata,
-  MetadataPatch,
-  MetadataUpdate,
-  MetadataWriteResult,
-  MountConfig,
-  MountConfigUpdate,
-  Secret,
-  Subkeys,
-  VersionMetadata,
+import {
+  STORE_OPERATIONS,
+  isStoreOperation,
+  type MountConfig,
+  type OperationArgs,
+  type OperationKind,
+  type OperationResults,
+  type StoreOperation,
 } from '@kv2/core';
 import type { KeyRecord, StoreDocument } from './document.js';
 
-/**
- * Every operation of the engine as plain data. Inputs are as the caller gave them; the engine
- * validates and normalises them, so every door (memory, file, server) gets the same rules.
- */
-export type Command =
-  | { op: 'read'; path: string; version?: number | undefined }
-  | { op: 'write'; path: string; data: unknown; cas?: number | undefined }
-  | { op: 'patch'; path: string; data: unknown; cas?: number | undefined }
-  | { op: 'delete' | 'undelete' | 'destroy'; path: string; versions: Iterable<number> }
-  | { op: 'deleteLatest'; path: string }
-  | { op: 'list'; path: string }
-  | { op: 'readMetadata'; path: string }
-  | { op: 'writeMetadata'; path: string; update: MetadataUpdate }
-  | { op: 'patchMetadata'; path: string; patch: MetadataPatch }
-  | { op: 'deleteMetadata'; path: string }
-  | { op: 'subkeys'; path: string; version?: number | undefined; depth?: number | undefined }
-  | { op: 'readConfig' }
-  | { op: 'writeConfig'; update: MountConfigUpdate }
-  | { op: 'exportDocument'; latestOnly?: boolean | undefined }
-  | { op: 'importDocument'; document: unknown; mode: 'merge' | 'replace' };
+/** The engine's own operations, besides the store operations: whole-document snapshots. */
+const SNAPSHOT_OPERATIONS = Object.freeze({
+  exportDocument: { kind: 'read' },
+  importDocument: { kind: 'mutation' },
+} as const satisfies Record<string, { kind: OperationKind }>);
 
-/** The result type of each command. */
-export interface CommandResults {
-  read: Secret<JsonObject>;
-  write: VersionMetadata;
-  patch: VersionMetadata;
-  delete: undefined;
-  undelete: undefined;
-  destroy: undefined;
-  deleteLatest: undefined;
-  list: string[];
-  readMetadata: KeyMetadata;
-  writeMetadata: MetadataWriteResult;
-  patchMetadata: MetadataWriteResult;
-  deleteMetadata: undefined;
-  subkeys: Subkeys;
-  readConfig: MountConfig;
-  writeConfig: undefined;
+/** The arguments of the engine's snapshot operations. */
+export interface SnapshotArgs {
+  exportDocument: { latestOnly?: boolean | undefined };
+  importDocument: { document: unknown; mode: 'merge' | 'replace' };
+}
+
+/** The results of the engine's snapshot operations. */
+export interface SnapshotResults {
   exportDocument: StoreDocument;
   importDocument: { keys: number };
 }
+
+type EngineArgs = OperationArgs & SnapshotArgs;
+
+/**
+ * Every operation of the engine as plain data: one command per store operation of @kv2/core's
+ * table (with its checked arguments, see {@link OperationArgs}), plus the snapshot operations.
+ * `BaseKeyValueStore` has checked and normalised the arguments; the engine trusts them.
+ */
+export type Command = { [K in keyof EngineArgs]: { op: K } & EngineArgs[K] }[keyof EngineArgs];
+
+/** The result type of each command. */
+export type CommandResults = OperationResults & SnapshotResults;
 
 /** The result of command `C`. */
 export type CommandResult<C extends Command> = CommandResults[C['op']];
@@ -71,15 +56,8 @@ export interface Outcome<R> {
 
 /** True for commands that can change the document (the file store locks only for these). */
 export function isMutation(command: Command): boolean {
-  switch (command.op) {
-    case 'read':
-    case 'list':
-    case 'readMetadata':
-    case 'subkeys':
-    case 'readConfig':
-    case 'exportDocument':
-      return false;
-    default:
-      return true;
-  }
+  const op: StoreOperation | keyof SnapshotArgs = command.op;
+  if (isStoreOperation(op)) return STORE_OPERATIONS[op].kind === 'mutation';
+  // An unknown operation counts as a mutation, so a host takes its lock before the engine refuses it.
+  return !Object.hasOwn(SNAPSHOT_OPERATIONS, op) || SNAPSHOT_OPERATIONS[op].kind === 'mutation';
 }

@@ -1,15 +1,10 @@
 import {
   applyMergePatch,
-  casOption,
   CheckAndSetError,
   getOwn,
-  normalizeSecretPath,
-  optionalCount,
-  optionalInteger,
-  secretData,
   ServerError,
   SecretNotFoundError,
-  versionList,
+  type OperationArgs,
   type VersionMetadata,
 } from '@kv2/core';
 import type { Outcome } from './commands.js';
@@ -25,6 +20,7 @@ import { copyData, subkeysOf, versionMetadata } from './views.js';
 import { done, keyChange, requireRecord } from './outcome.js';
 
 // The data side of KV v2: versions of a secret (data/, delete/, undelete/, destroy/, subkeys/, LIST).
+// Arguments arrive checked and normalised by BaseKeyValueStore (see OperationArgs).
 
 /**
  * The version a read addresses, if it can be read: missing → 404; soft-deleted, then destroyed
@@ -42,9 +38,8 @@ function readableVersion(doc: StoreDocument, path: string, requested: number | u
   return { record, number, state, data: state.data };
 }
 
-export function read(doc: StoreDocument, rawPath: string, version: unknown, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'read');
-  const { record, number, state, data } = readableVersion(doc, path, optionalCount(version, 'version'), now);
+export function read(doc: StoreDocument, { path, version }: OperationArgs['read'], now: Date) {
+  const { record, number, state, data } = readableVersion(doc, path, version, now);
   return { data: copyData(data), metadata: versionMetadata(record, number, state) };
 }
 
@@ -62,21 +57,15 @@ function newVersionResult(path: string, record: KeyRecord): Outcome<VersionMetad
   return done(versionMetadata(record, record.currentVersion, state), keyChange(path, record));
 }
 
-export function write(doc: StoreDocument, rawPath: string, rawData: unknown, rawCas: unknown, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  const data = secretData(rawData);
-  const cas = casOption(rawCas);
+export function write(doc: StoreDocument, { path, data, cas }: OperationArgs['write'], now: Date) {
   const record = getOwn(doc.keys, path);
   checkDataCas(record, doc, cas);
   return newVersionResult(path, addVersion(record ?? newKeyRecord(now, 0), data, now, doc.config));
 }
 
-// OpenBao's order: no data → unknown key (404) → CAS → no current version (404) → deleted →
-// destroyed (404 with metadata) → merge.
-export function patch(doc: StoreDocument, rawPath: string, rawData: unknown, rawCas: unknown, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  const changes = secretData(rawData);
-  const cas = casOption(rawCas);
+// OpenBao's order: (no data, checked before) → unknown key (404) → CAS → no current version
+// (404) → deleted → destroyed (404 with metadata) → merge.
+export function patch(doc: StoreDocument, { path, data: changes, cas }: OperationArgs['patch'], now: Date) {
   const record = requireRecord(doc, path);
   checkDataCas(record, doc, cas);
   const { data } = readableVersion(doc, path, undefined, now);
@@ -87,7 +76,7 @@ export function patch(doc: StoreDocument, rawPath: string, rawData: unknown, raw
 function changeVersions(
   doc: StoreDocument,
   path: string,
-  versions: number[],
+  versions: readonly number[],
   update: (state: VersionRecord) => VersionRecord | undefined,
 ): Outcome<undefined> {
   const record = getOwn(doc.keys, path);
@@ -105,9 +94,7 @@ function changeVersions(
   return next === undefined ? done(undefined) : done(undefined, keyChange(path, { ...record, versions: next }));
 }
 
-export function softDelete(doc: StoreDocument, rawPath: string, rawVersions: unknown, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  const versions = versionList(rawVersions, 'No version number provided');
+export function softDelete(doc: StoreDocument, { path, versions }: OperationArgs['delete'], now: Date) {
   const iso = now.toISOString();
   return changeVersions(doc, path, versions, (state) =>
     state.destroyed || isDeleted(state, now) ? undefined : { ...state, deletionTime: iso },
@@ -115,9 +102,7 @@ export function softDelete(doc: StoreDocument, rawPath: string, rawVersions: unk
 }
 
 // Undelete restarts the delete_version_after timer from now, even for versions that were live.
-export function undelete(doc: StoreDocument, rawPath: string, rawVersions: unknown, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  const versions = versionList(rawVersions, 'No version number provided');
+export function undelete(doc: StoreDocument, { path, versions }: OperationArgs['undelete'], now: Date) {
   const after = effectiveDeleteAfter(getOwn(doc.keys, path), doc.config);
   const deletionTime = after > 0 ? new Date(now.getTime() + after * 1000).toISOString() : null;
   return changeVersions(doc, path, versions, (state) =>
@@ -125,16 +110,13 @@ export function undelete(doc: StoreDocument, rawPath: string, rawVersions: unkno
   );
 }
 
-export function destroy(doc: StoreDocument, rawPath: string, rawVersions: unknown) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  const versions = versionList(rawVersions, 'no version number provided');
+export function destroy(doc: StoreDocument, { path, versions }: OperationArgs['destroy']) {
   return changeVersions(doc, path, versions, (state) =>
     state.destroyed ? undefined : { createdTime: state.createdTime, deletionTime: state.deletionTime, destroyed: true },
   );
 }
 
-export function deleteLatest(doc: StoreDocument, rawPath: string, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'read');
+export function deleteLatest(doc: StoreDocument, { path }: OperationArgs['deleteLatest'], now: Date) {
   const record = getOwn(doc.keys, path);
   if (record === undefined) return done(undefined);
   const iso = now.toISOString();
@@ -143,15 +125,13 @@ export function deleteLatest(doc: StoreDocument, rawPath: string, now: Date) {
   );
 }
 
-export function list(doc: StoreDocument, rawPath: string): string[] {
-  const path = normalizeSecretPath(rawPath, 'list');
+export function list(doc: StoreDocument, { path }: OperationArgs['list']): string[] {
   return listChildren(doc.keys, path === '' ? '' : `${path}/`);
 }
 
-export function subkeys(doc: StoreDocument, rawPath: string, version: unknown, rawDepth: unknown, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'read');
-  const depth = optionalInteger(rawDepth, 'depth') ?? 0;
-  const { record, number, state, data } = readableVersion(doc, path, optionalCount(version, 'version'), now);
+export function subkeys(doc: StoreDocument, { path, version, depth: rawDepth }: OperationArgs['subkeys'], now: Date) {
+  const depth = rawDepth ?? 0;
+  const { record, number, state, data } = readableVersion(doc, path, version, now);
   // OpenBao treats a negative depth like depth 1.
   return { subkeys: subkeysOf(data, depth < 0 ? 1 : depth), metadata: versionMetadata(record, number, state) };
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { InvalidRequestError, type MountConfig } from '@kv2/core';
+import { InvalidRequestError, type JsonObject, type MountConfig } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
 import type { Command } from './commands.js';
 import { emptyDocument, type StoreDocument } from './document.js';
@@ -49,11 +49,18 @@ describe('lifecycle rules', () => {
   });
 });
 
+// Commands as BaseKeyValueStore hands them over: checked and normalised (the engine trusts them).
+const jsonData = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) as fc.Arbitrary<JsonObject>;
+const versions = fc.array(fc.nat(4), { minLength: 1, maxLength: 3 });
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({ op: fc.constant('write' as const), path: fc.constantFrom('a', 'b/c', ''), data: fc.oneof(fc.object(), fc.constant(null)), cas: fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined }) }),
-  fc.record({ op: fc.constant('patch' as const), path: fc.constantFrom('a', 'b/c'), data: fc.object(), cas: fc.option(fc.nat(3), { nil: undefined }) }),
-  fc.record({ op: fc.constantFrom('delete' as const, 'undelete' as const, 'destroy' as const), path: fc.constantFrom('a', 'b/c', 'a/'), versions: fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }) }),
-  fc.record({ op: fc.constant('writeMetadata' as const), path: fc.constantFrom('a', 'b/c'), update: fc.record({ maxVersions: fc.nat(3), customMetadata: fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 })) }, { requiredKeys: [] }) }),
+  fc.record({ op: fc.constant('write' as const), path: fc.constantFrom('a', 'b/c'), data: jsonData, cas: fc.option(fc.nat(3), { nil: undefined }) }),
+  fc.record({ op: fc.constant('patch' as const), path: fc.constantFrom('a', 'b/c'), data: jsonData, cas: fc.option(fc.nat(3), { nil: undefined }) }),
+  fc.record({ op: fc.constantFrom('delete' as const, 'undelete' as const, 'destroy' as const), path: fc.constantFrom('a', 'b/c'), versions }),
+  fc.record({
+    op: fc.constant('writeMetadata' as const),
+    path: fc.constantFrom('a', 'b/c'),
+    update: fc.record({ maxVersions: fc.nat(3), customMetadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.string({ minLength: 1, maxLength: 3 })) }, { requiredKeys: [] }),
+  }),
   fc.record({ op: fc.constantFrom('deleteLatest' as const, 'deleteMetadata' as const, 'read' as const, 'readMetadata' as const, 'list' as const), path: fc.constantFrom('a', 'b/c', 'b') }),
   fc.record({ op: fc.constant('writeConfig' as const), update: fc.record({ maxVersions: fc.integer({ min: -1, max: 3 }), casRequired: fc.boolean() }, { requiredKeys: [] }) }),
 );
@@ -82,6 +89,8 @@ describe('executeCommand', () => {
     );
   });
 
+  // Metadata updates and patches that change no field never reach the engine (BaseKeyValueStore
+  // answers them), so they are not listed here; input-validation.test.ts in @kv2/openbao covers them.
   it('reports no changes for reads and for no-ops, so a host can skip persisting', () => {
     const doc = emptyDocument();
     run(doc, { op: 'write', path: 'a', data: { v: 1 } });
@@ -93,8 +102,6 @@ describe('executeCommand', () => {
       { op: 'undelete', path: 'a', versions: [1] },
       { op: 'destroy', path: 'a', versions: [2] },
       { op: 'deleteMetadata', path: 'missing' },
-      { op: 'writeMetadata', path: 'a', update: { metadataCas: 0 } },
-      { op: 'patchMetadata', path: 'missing', patch: {} },
       { op: 'writeConfig', update: {} },
     ];
     for (const command of commands) {

@@ -1,9 +1,4 @@
-import {
-  getOwn,
-  InvalidRequestError,
-  normalizeSecretPath,
-  setOwn,
-} from '@kv2/core';
+import { getOwn, InvalidRequestError, setOwn } from '@kv2/core';
 import type {
   Change,
   Command,
@@ -32,7 +27,9 @@ import { exportDocument, importDocument } from './snapshot-commands.js';
 /**
  * Runs one command against a document and returns its result and the changes it makes.
  *
- * This is the KV v2 state machine: every rule lives here or in the modules it calls. It never
+ * This is the KV v2 state machine: every rule lives here or in the modules it calls. Its
+ * arguments are trusted: `BaseKeyValueStore` checks and normalises them (see OperationArgs), so
+ * a host must build commands only from those hooks' arguments. It never
  * modifies `doc`; a rejected command throws before producing anything, so the host's state is
  * exactly as it was. Apply the changes with {@link applyChanges}.
  */
@@ -73,35 +70,31 @@ type AnyOutcome = Outcome<CommandResults[keyof CommandResults]>;
 function run(doc: StoreDocument, command: Command, now: Date): AnyOutcome {
   switch (command.op) {
     case 'read':
-      return done(read(doc, command.path, command.version, now));
+      return done(read(doc, command, now));
     case 'write':
-      return write(doc, command.path, command.data, command.cas, now);
+      return write(doc, command, now);
     case 'patch':
-      return patch(doc, command.path, command.data, command.cas, now);
+      return patch(doc, command, now);
     case 'delete':
-      return softDelete(doc, command.path, command.versions, now);
+      return softDelete(doc, command, now);
     case 'undelete':
-      return undelete(doc, command.path, command.versions, now);
+      return undelete(doc, command, now);
     case 'destroy':
-      return destroy(doc, command.path, command.versions);
+      return destroy(doc, command);
     case 'deleteLatest':
-      return deleteLatest(doc, command.path, now);
+      return deleteLatest(doc, command, now);
     case 'list':
-      return done(list(doc, command.path));
-    case 'readMetadata': {
-      const path = normalizeSecretPath(command.path, 'read');
-      return done(keyMetadata(requireRecord(doc, path)));
-    }
+      return done(list(doc, command));
+    case 'readMetadata':
+      return done(keyMetadata(requireRecord(doc, command.path)));
     case 'writeMetadata':
-      return writeMetadata(doc, command.path, command.update, now);
+      return writeMetadata(doc, command, now);
     case 'patchMetadata':
-      return patchMetadata(doc, command.path, command.patch, now);
-    case 'deleteMetadata': {
-      const path = normalizeSecretPath(command.path, 'read');
-      return getOwn(doc.keys, path) === undefined ? done(undefined) : done(undefined, keyChange(path, null));
-    }
+      return patchMetadata(doc, command, now);
+    case 'deleteMetadata':
+      return getOwn(doc.keys, command.path) === undefined ? done(undefined) : done(undefined, keyChange(command.path, null));
     case 'subkeys':
-      return done(subkeys(doc, command.path, command.version, command.depth, now));
+      return done(subkeys(doc, command, now));
     case 'readConfig':
       return done(mountConfig(doc.config));
     case 'writeConfig':

@@ -1,21 +1,18 @@
 import {
   checkedConfigUpdate,
-  checkedMetadataPatch,
-  checkedMetadataUpdate,
   CheckAndSetError,
   getOwn,
-  normalizeSecretPath,
-  objectParameter,
   setOwn,
-  type MetadataPatch,
-  type MetadataUpdate,
   type MountConfigUpdate,
+  type OperationArgs,
 } from '@kv2/core';
 import type { KeyRecord, StoreDocument } from './document.js';
 import { newKeyRecord } from './lifecycle.js';
 import { done, keyChange, requireRecord } from './outcome.js';
 
-// Key metadata (metadata/) and the mount configuration (config).
+// Key metadata (metadata/) and the mount configuration (config). Arguments arrive checked by
+// BaseKeyValueStore, which also answers updates and patches that change no field (OpenBao's
+// no-op fast path) without calling the engine.
 
 const CAS_REQUIRED_WARNING =
   '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
@@ -51,19 +48,8 @@ function isEmptyMap(map: Record<string, unknown>): boolean {
   return true;
 }
 
-export function writeMetadata(doc: StoreDocument, rawPath: string, update: MetadataUpdate, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter: deleteAfter, customMetadata, metadataCas } =
-    checkedMetadataUpdate(update);
-  if (
-    maxVersions === undefined &&
-    casRequired === undefined &&
-    metadataCasRequired === undefined &&
-    deleteAfter === undefined &&
-    customMetadata === undefined
-  ) {
-    return done({ warnings: [] });
-  }
+export function writeMetadata(doc: StoreDocument, { path, update }: OperationArgs['writeMetadata'], now: Date) {
+  const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter: deleteAfter, customMetadata, metadataCas } = update;
   const existing = getOwn(doc.keys, path);
   checkMetadataCas(existing, doc, metadataCas);
   const base = existing ?? newKeyRecord(now, 0);
@@ -82,24 +68,10 @@ export function writeMetadata(doc: StoreDocument, rawPath: string, update: Metad
   return done({ warnings: mandateWarnings(doc, casRequired, metadataCasRequired) }, keyChange(path, record));
 }
 
-// OpenBao's order: nothing patchable → no-op (even for unknown keys) → validation → 404 → CAS.
-export function patchMetadata(doc: StoreDocument, rawPath: string, patch: MetadataPatch, now: Date) {
-  const path = normalizeSecretPath(rawPath, 'write');
-  objectParameter(patch, 'metadata patch');
-  const { maxVersions, casRequired, metadataCasRequired, deleteVersionAfter, customMetadata } = patch;
-  if (
-    maxVersions === undefined &&
-    casRequired === undefined &&
-    metadataCasRequired === undefined &&
-    // OpenBao's GetOk does not report a null duration, so it alone changes nothing.
-    (deleteVersionAfter === undefined || deleteVersionAfter === null) &&
-    customMetadata === undefined
-  ) {
-    return done({ warnings: [] });
-  }
-  const checked = checkedMetadataPatch(patch);
-  const { maxVersions: max, casRequired: cas, metadataCasRequired: metaCas, customMetadata: custom, metadataCas } = checked;
-  const after = checked.deleteVersionAfter ?? undefined;
+// OpenBao's order: (nothing patchable → no-op, and validation: both in BaseKeyValueStore) → 404 → CAS.
+export function patchMetadata(doc: StoreDocument, { path, patch }: OperationArgs['patchMetadata'], now: Date) {
+  const { maxVersions: max, casRequired: cas, metadataCasRequired: metaCas, customMetadata: custom, metadataCas } = patch;
+  const after = patch.deleteVersionAfter ?? undefined;
   const existing = requireRecord(doc, path);
   checkMetadataCas(existing, doc, metadataCas);
   const record: KeyRecord = {
@@ -128,7 +100,8 @@ export function patchMetadata(doc: StoreDocument, rawPath: string, patch: Metada
 }
 
 export function writeConfig(doc: StoreDocument, update: MountConfigUpdate) {
-  // Any negative deleteVersionAfter means "disabled" and is stored as -1 (OpenBao reports "-1s").
+  // Checked again (it is idempotent) because a host's constructor option reaches the engine
+  // directly, not through BaseKeyValueStore. Any negative deleteVersionAfter becomes -1.
   const checked = checkedConfigUpdate(update);
   const config = { ...doc.config };
   let changed = false;

@@ -1,6 +1,4 @@
-import type { BaseKeyValueStore, KvV2Store } from '@kv2/core';
-import { hasKvV2Extensions } from '@kv2/core';
-import { unsupportedOperation } from '../errors.js';
+import type { BaseKeyValueStore } from '@kv2/core';
 import type { Params } from '../fields.js';
 import type { Operation } from '../target.js';
 
@@ -16,10 +14,4 @@ export interface KvCall {
   readonly params: Params | null;
   /** The store behind the mount, for the request's namespace. */
   readonly store: BaseKeyValueStore;
-}
-
-/** The store with the KV v2 extensions, or 405 when it has only the core contract. */
-export function extended(store: BaseKeyValueStore): KvV2Store {
-  if (!hasKvV2Extensions(store)) throw unsupportedOperation();
-  return store;
 }

@@ -1,8 +1,8 @@
-import { compareUtf8, SecretNotFoundError, type BaseKeyValueStore } from '@kv2/core';
+import { compareUtf8, SecretNotFoundError, type BaseKeyValueStore, requireExtensions } from '@kv2/core';
 import { keyMetadataJson, keysJson } from '../envelope.js';
 import type { RequestFields } from '../fields.js';
 import { errors, ok, type Reply } from '../reply.js';
-import { extended, type KvCall } from './call.js';
+import type { KvCall } from './call.js';
 
 /** `prefix` joined with a child name (the prefix ends in `/` or is empty). */
 function join(prefix: string, name: string): string {
@@ -15,15 +15,14 @@ function join(prefix: string, name: string): string {
  * path-joining slip); kv2 always gives folders `{}` (see the README).
  */
 async function keyInfo(store: BaseKeyValueStore, prefix: string, keys: readonly string[]): Promise<Map<string, string>> {
-  const withMetadata = extended(store);
-  const info = new Map<string, string>();
+    const info = new Map<string, string>();
   for (const key of keys) {
     if (key.endsWith('/')) {
       info.set(key, '{}');
       continue;
     }
     try {
-      info.set(key, keyMetadataJson(await withMetadata.readMetadata(join(prefix, key))));
+      info.set(key, keyMetadataJson(await store.readMetadata(join(prefix, key))));
     } catch (error) {
       // Deleted between the listing and this read.
       if (!SecretNotFoundError.is(error)) throw error;
@@ -39,7 +38,7 @@ async function keyInfo(store: BaseKeyValueStore, prefix: string, keys: readonly 
  * response carries warnings, which OpenBao then sends as 200 with `data: {}`.
  */
 export async function listKeys(call: KvCall, fields: RequestFields, detailed: boolean): Promise<Reply> {
-  if (detailed) extended(call.store);
+  if (detailed) requireExtensions(call.store);
   let keys = await call.store.list(call.key);
   const after = fields.string('after');
   if (after !== '') keys = keys.filter((key) => compareUtf8(key, after) > 0);
@@ -72,7 +71,7 @@ async function scan(store: BaseKeyValueStore, prefix: string): Promise<string[]>
  * prefix. No pagination; an empty result is 200 with `data: {}`.
  */
 export async function scanKeys(call: KvCall, fields: RequestFields, detailed: boolean): Promise<Reply> {
-  if (detailed) extended(call.store);
+  if (detailed) requireExtensions(call.store);
   const keys = await scan(call.store, call.key);
   if (keys.length === 0) return ok('{}', fields.warnings);
   const info = detailed ? await keyInfo(call.store, call.key, keys) : undefined;

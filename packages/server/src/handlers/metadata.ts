@@ -1,10 +1,10 @@
-import { InvalidRequestError, SecretNotFoundError, type MetadataPatch, type MetadataUpdate } from '@kv2/core';
+import { InvalidRequestError, SecretNotFoundError, type MetadataPatch, type MetadataUpdate, requireExtensions } from '@kv2/core';
 import { unsupportedOperation } from '../errors.js';
 import { keyMetadataJson } from '../envelope.js';
 import { METADATA_FIELDS, RequestFields } from '../fields.js';
 import { ConversionError, customMetadataValue, toUint32 } from '../params.js';
 import { empty, errors, noContent, ok, okOrNoContent, type Reply } from '../reply.js';
-import { extended, type KvCall } from './call.js';
+import type { KvCall } from './call.js';
 import { listKeys, scanKeys } from './listing.js';
 
 /**
@@ -40,12 +40,13 @@ function metadataCas(fields: RequestFields): number | undefined {
 
 async function read(call: KvCall, fields: RequestFields): Promise<Reply> {
   if (call.key === '') return errors(404, []);
-  const metadata = await extended(call.store).readMetadata(call.key);
+  const metadata = await call.store.readMetadata(call.key);
   return ok(keyMetadataJson(metadata), fields.warnings);
 }
 
 async function write(call: KvCall, fields: RequestFields): Promise<Reply> {
-  const store = extended(call.store);
+  requireExtensions(call.store);
+  const store = call.store;
   const update: MetadataUpdate = {};
   if (fields.has('max_versions')) update.maxVersions = toUint32(fields.int('max_versions'));
   if (fields.has('cas_required')) update.casRequired = fields.bool('cas_required');
@@ -61,7 +62,8 @@ async function write(call: KvCall, fields: RequestFields): Promise<Reply> {
 }
 
 async function patch(call: KvCall, fields: RequestFields): Promise<Reply> {
-  const store = extended(call.store);
+  requireExtensions(call.store);
+  const store = call.store;
   const changes: MetadataPatch = {};
   if (fields.has('max_versions')) changes.maxVersions = toUint32(fields.int('max_versions'));
   if (fields.has('cas_required')) changes.casRequired = fields.bool('cas_required');
@@ -84,7 +86,7 @@ async function patch(call: KvCall, fields: RequestFields): Promise<Reply> {
 
 async function remove(call: KvCall): Promise<Reply> {
   if (call.key === '') return noContent();
-  await extended(call.store).deleteMetadata(call.key);
+  await call.store.deleteMetadata(call.key);
   return noContent();
 }
 

@@ -1,9 +1,9 @@
-import { SecretNotFoundError } from '@kv2/core';
+import { SecretNotFoundError, requireExtensions } from '@kv2/core';
 import { subkeysJson } from '../envelope.js';
 import { unsupportedOperation } from '../errors.js';
 import { RequestFields, SUBKEYS_FIELDS } from '../fields.js';
 import { errors, ok, rawNotFound, type Reply } from '../reply.js';
-import { extended, type KvCall } from './call.js';
+import type { KvCall } from './call.js';
 
 /**
  * `subkeys/:path` (GET only): the structure of a version with its leaves replaced by null,
@@ -14,7 +14,8 @@ export async function handleSubkeys(call: KvCall): Promise<Reply> {
   if (call.op !== 'read') throw unsupportedOperation();
   const fields = new RequestFields(SUBKEYS_FIELDS, call.params);
   if (call.key === '') return errors(404, []);
-  const store = extended(call.store);
+  requireExtensions(call.store);
+  const store = call.store;
   const version = fields.int('version');
   try {
     const result = await store.subkeys(call.key, { version: version > 0 ? version : undefined, depth: fields.int('depth') });
