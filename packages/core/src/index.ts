@@ -42,6 +42,7 @@ export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';
 export { formatDuration, parseDuration } from './durations.js';
+export { DEFAULT_MOUNT_CONFIG, UINT32_MAX } from './constants.js';
 export {
   booleanValue,
   casOption,
