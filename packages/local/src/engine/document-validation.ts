@@ -1,7 +1,5 @@
-import { InvalidRequestError, isPlainObject, KvError, normalizeSecretPath } from '@kv2/core';
+import { InvalidRequestError, isPlainObject, KvError, normalizeSecretPath, UINT32_MAX } from '@kv2/core';
 import { DOCUMENT_FORMAT, type StoreDocument } from './document.js';
-
-const UINT32_MAX = 4_294_967_295;
 
 /**
  * Checks that `value` (parsed JSON from a file or a snapshot) is a complete, consistent
