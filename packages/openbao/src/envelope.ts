@@ -1,8 +1,7 @@
-import type { ServerError } from '@kv2/core';
 import { decodeResponse, unexpected, type WireResponse } from '@kv2/core/wire';
 import type { RawResponse } from './transport.js';
 
-/** The envelope of a 2xx answer; an unreadable body is a {@link ServerError} (502). */
+/** The envelope of a 2xx answer; an unreadable body is a ServerError (502). */
 export function successEnvelope(response: RawResponse): WireResponse {
   const envelope = decodeResponse(response.text);
   if (envelope === undefined) throw unexpected(`the ${response.status} answer is not a JSON object`);

@@ -148,5 +148,5 @@ export function requestSettings(fields: RequestFields): MountConfigUpdate {
     if (!fields.has(field)) continue;
     settings[name] = type === 'bool' ? fields.bool(field) : type === 'int' ? toUint32(fields.int(field)) : fields.int(field);
   }
-  return settings as MountConfigUpdate;
+  return settings;
 }

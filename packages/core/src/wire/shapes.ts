@@ -85,7 +85,7 @@ export function encodeMountConfig(config: MountConfig): WireMountConfig {
 function encodeSettings(settings: MountConfig): WireSettings {
   const wire: Record<string, unknown> = {};
   for (const { name, field, type } of SETTING_FIELDS) {
-    wire[field] = type === 'duration' ? formatDuration(settings[name] as number) : settings[name];
+    wire[field] = type === 'duration' ? formatDuration(settings[name]) : settings[name];
   }
   return wire as unknown as WireSettings;
 }
