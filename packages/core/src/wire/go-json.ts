@@ -11,19 +11,53 @@ import { compareUtf8 } from '../sort.js';
  * out. HTML-unsafe characters are not escaped here; {@link goEscape} does that once per body.
  */
 export function goJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => (item === undefined ? 'null' : goJson(item))).join(',')}]`;
-  const record = value as Readonly<Record<string, unknown>>;
+  // The server writes every answer through here: the common types take the short ways.
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? arrayJson(value) : objectJson(value as Readonly<Record<string, unknown>>);
+    default:
+      return JSON.stringify(value) ?? 'null';
+  }
+}
+
+function arrayJson(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) out += `${i === 0 ? '' : ','}${items[i] === undefined ? 'null' : goJson(items[i])}`;
+  return `${out}]`;
+}
+
+// Quoted member names, kept only for names made of lower-case letters and underscores (OpenBao's
+// field names): user-chosen keys (custom_metadata, secret data) never fill it beyond that set.
+const QUOTED = new Map<string, string>();
+const FIELD_NAME = /^[a-z_]{1,40}$/;
+
+function quoted(key: string): string {
+  let text = QUOTED.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (QUOTED.size < 256 && FIELD_NAME.test(key)) QUOTED.set(key, text);
+  }
+  return text;
+}
+
+function objectJson(record: Readonly<Record<string, unknown>>): string {
   const keys = Object.keys(record);
   // The encoders build their objects in Go's order already; only sort when that is not so.
   if (!isSorted(keys)) keys.sort(compareUtf8);
-  let out = '{';
+  let out = '';
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${goJson(item)}`;
+    out += `${out === '' ? '{' : ','}${quoted(key)}:${goJson(item)}`;
   }
-  return `${out}}`;
+  return out === '' ? '{}' : `${out}}`;
 }
 
 function isSorted(keys: readonly string[]): boolean {

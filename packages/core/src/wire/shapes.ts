@@ -1,7 +1,6 @@
 import { formatDuration, parseDuration } from '../durations.js';
 import { ServerError } from '../errors.js';
 import { isPlainObject, setOwn, type JsonObject } from '../json.js';
-import { compareUtf8 } from '../sort.js';
 import type { KeyMetadata, MountConfig, VersionMetadata, VersionState } from '../types.js';
 import { SETTING_FIELDS, type WireSettings } from './settings.js';
 import { formatGoTime, parseGoTime } from './time.js';
@@ -65,16 +64,21 @@ export function encodeKeyMetadata(metadata: KeyMetadata): WireKeyMetadata {
   for (const number of Object.keys(metadata.versions)) {
     versions[number] = encodeVersionState(metadata.versions[Number(number)] as VersionState);
   }
-  return inGoOrder({
-    ...encodeSettings(metadata),
+  const settings = encodeSettings(metadata);
+  // Members in Go's order (sorted), so that JSON.stringify prints them as OpenBao does.
+  return {
+    cas_required: settings.cas_required,
     created_time: formatGoTime(metadata.createdTime),
     current_metadata_version: metadata.currentMetadataVersion,
     current_version: metadata.currentVersion,
     custom_metadata: customMetadataOrNull(metadata.customMetadata),
+    delete_version_after: settings.delete_version_after,
+    max_versions: settings.max_versions,
+    metadata_cas_required: settings.metadata_cas_required,
     oldest_version: metadata.oldestVersion,
     updated_time: formatGoTime(metadata.updatedTime),
     versions,
-  });
+  };
 }
 
 /** {@link MountConfig} → its wire shape. */
@@ -82,12 +86,17 @@ export function encodeMountConfig(config: MountConfig): WireMountConfig {
   return encodeSettings(config);
 }
 
+// Written out rather than looped over SETTING_FIELDS: with a loop, a spread and a sort, encoding a
+// key's metadata (the server's hot path for metadata reads and detailed listings) took about twice
+// as long. WireSettings is derived from SETTING_FIELDS, so the compiler holds these literals to the
+// table: a missing, extra or misspelt field does not build.
 function encodeSettings(settings: MountConfig): WireSettings {
-  const wire: Record<string, unknown> = {};
-  for (const { name, field, type } of SETTING_FIELDS) {
-    wire[field] = type === 'duration' ? formatDuration(settings[name]) : settings[name];
-  }
-  return wire as unknown as WireSettings;
+  return {
+    cas_required: settings.casRequired,
+    delete_version_after: formatDuration(settings.deleteVersionAfter),
+    max_versions: settings.maxVersions,
+    metadata_cas_required: settings.metadataCasRequired,
+  };
 }
 
 // OpenBao reports an empty custom_metadata map as null.
@@ -95,14 +104,6 @@ function customMetadataOrNull(map: Readonly<Record<string, string>> | null): Rec
   if (map === null) return null;
   for (const key in map) if (Object.hasOwn(map, key)) return { ...map };
   return null;
-}
-
-// The member names of a response object sorted as Go sorts map keys. Only for objects without
-// integer-like keys, whose order JavaScript would impose.
-function inGoOrder<T extends object>(value: T): T {
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compareUtf8)) sorted[key] = (value as Record<string, unknown>)[key];
-  return sorted as T;
 }
 
 /** A {@link ServerError} (502) for an answer kv2 cannot interpret; `problem` names the field. */
