@@ -1,5 +1,3 @@
-import { UsageError } from './errors.js';
-
 /** Where a kv command points: the mount and the key inside it. */
 export interface KvTarget {
   /** The mount path without slashes, e.g. `secret` or `team/kv`. */
@@ -11,20 +9,6 @@ export interface KvTarget {
 /** Trims a mount or path the way bao's `sanitizePath` does: spaces and leading/trailing slashes. */
 export function sanitizePath(path: string): string {
   return path.trim().replace(/^\/+/, '').replace(/\/+$/, '');
-}
-
-/**
- * Splits a kv command's path argument as bao does. With `-mount`, the argument is the key.
- * Without it, the argument is `<mount>/<key>` and `mountOf` says how long the mount part is
- * (bao asks the server; locally it is the first segment).
- */
-export function splitTarget(arg: string, mountFlag: string | undefined, command: string): { mount: string | undefined; rest: string } {
-  if (mountFlag !== undefined && mountFlag !== '') {
-    const mount = sanitizePath(mountFlag);
-    if (mount === '') throw new UsageError('-mount needs a mount path such as secret', command);
-    return { mount, rest: arg.replace(/^\/+/, '') };
-  }
-  return { mount: undefined, rest: arg.replace(/^\/+/, '') };
 }
 
 /** `<mount>/<prefix>/<key>` as bao prints paths (`secret/data/app/db`); no trailing slash. */

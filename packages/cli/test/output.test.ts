@@ -7,7 +7,7 @@ import { UsageError } from '../src/errors.js';
 import { buildKvData } from '../src/kv-data.js';
 import { styleFor } from '../src/output/style.js';
 import { columns, goValue, headerForMap, keyValueTable, padEqualSigns, pathHeader } from '../src/output/table.js';
-import { wireTime } from '../src/output/wire.js';
+import { envelope } from '../src/output/wire.js';
 
 describe('bao-style tables', () => {
   it('pads every column but the last, with four spaces between, and n/a for empty cells', () => {
@@ -38,11 +38,13 @@ describe('bao-style tables', () => {
 });
 
 describe('wire formats', () => {
-  it("prints times as Go's RFC3339Nano: no trailing zeros in the fraction", () => {
-    expect(wireTime(new Date('2026-01-02T03:04:05.120Z'))).toBe('2026-01-02T03:04:05.12Z');
-    expect(wireTime(new Date('2026-01-02T03:04:05.000Z'))).toBe('2026-01-02T03:04:05Z');
-    expect(wireTime(new Date('2026-01-02T03:04:05.123Z'))).toBe('2026-01-02T03:04:05.123Z');
-    expect(wireTime(null)).toBe('');
+  it("prints bao's envelope: the API client's member order, a fresh request_id, warnings null when none", () => {
+    const printed = envelope({ a: 1 });
+    expect(Object.keys(printed)).toEqual(['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings']);
+    expect(printed).toMatchObject({ lease_id: '', lease_duration: 0, renewable: false, data: { a: 1 }, warnings: null });
+    expect(printed.request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(envelope(null).request_id).not.toBe(printed.request_id);
+    expect(envelope(null, ['careful']).warnings).toEqual(['careful']);
   });
 });
 

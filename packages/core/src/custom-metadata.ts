@@ -1,11 +1,12 @@
 import { InvalidRequestError } from './errors.js';
 import { isPlainObject } from './json.js';
 import { isPrintable } from './paths.js';
+import { formatMultiError, REQUEST_MESSAGES } from './wire/messages.js';
 
 const MAX_KEYS = 64;
 const MAX_KEY_BYTES = 128;
 const MAX_VALUE_BYTES = 512;
-const PREFIX = 'custom_metadata validation failed: ';
+const PREFIX = `${REQUEST_MESSAGES.customMetadata}: `;
 
 /**
  * Checks custom metadata as OpenBao does and reports every problem at once (only the key count,
@@ -50,11 +51,9 @@ export function validateCustomMetadata(
   return value as Record<string, string | null>;
 }
 
-// go-multierror's list format, which OpenBao returns verbatim.
+// OpenBao returns the problems verbatim, in go-multierror's list format.
 function multiError(problems: string[]): InvalidRequestError {
-  const head = problems.length === 1 ? '1 error occurred:' : `${problems.length} errors occurred:`;
-  const message = `${head}\n${problems.map((p) => `\t* ${p}`).join('\n')}\n\n`;
-  return new InvalidRequestError(message, 'invalid_custom_metadata', { problems });
+  return new InvalidRequestError(formatMultiError(problems), 'invalid_custom_metadata', { problems });
 }
 
 // Go's %q: printable characters as-is, everything else escaped (\t, \n, \u200b…).

@@ -1,4 +1,5 @@
 import type { VersionMetadata } from './types.js';
+import { CAS_MESSAGES } from './wire/messages.js';
 
 /**
  * Every stable error code kv2 uses. Codes never change once released; messages may.
@@ -117,14 +118,6 @@ export type CheckAndSetCode =
   | 'metadata_cas_mismatch'
   | 'metadata_cas_required'
   | 'metadata_cas_not_zero';
-
-const CAS_MESSAGES: Record<CheckAndSetCode, string> = {
-  cas_mismatch: 'check-and-set parameter did not match the current version',
-  cas_required: 'check-and-set parameter required for this call',
-  metadata_cas_mismatch: 'metadata check-and-set parameter does not match the current version',
-  metadata_cas_required: 'metadata check-and-set parameter required for this call',
-  metadata_cas_not_zero: 'metadata_cas must be 0 when creating new metadata',
-};
 
 /** 400: a check-and-set condition on data (`cas`) or on metadata (`metadataCas`) failed. */
 export class CheckAndSetError extends KvError {

@@ -57,6 +57,7 @@ export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';
 export { formatDuration, parseDuration } from './durations.js';
+export { DEFAULT_MOUNT_CONFIG, UINT32_MAX } from './constants.js';
 export {
   booleanValue,
   casOption,
@@ -71,7 +72,6 @@ export {
   optionalCount,
   optionalInteger,
   secretData,
-  UINT32_MAX,
   versionList,
 } from './inputs.js';
 export { validateCustomMetadata } from './custom-metadata.js';

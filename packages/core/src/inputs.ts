@@ -2,12 +2,11 @@ import { InvalidRequestError } from './errors.js';
 import { validateCustomMetadata } from './custom-metadata.js';
 import { cloneJsonObject, type JsonObject } from './json.js';
 import type { MetadataPatch, MetadataUpdate, MountConfigUpdate } from './types.js';
+import { UINT32_MAX } from './constants.js';
+import { REQUEST_MESSAGES } from './wire/messages.js';
 
 // The argument checks every kv2 door applies before doing anything: the engine (memory and file
 // stores) and the HTTP adapter both call these, so the same bad input gets the same typed error.
-
-/** The largest uint32, OpenBao's type for `max_versions`. */
-export const UINT32_MAX = 4_294_967_295;
 
 /**
  * A version list: an iterable of non-negative integers, not empty. `emptyMessage` is OpenBao's
@@ -33,7 +32,7 @@ export function versionList(versions: unknown, emptyMessage: string): number[] {
  * `undefined` is OpenBao's "no data provided" (`no_data`).
  */
 export function secretData(data: unknown): JsonObject {
-  if (data === undefined) throw new InvalidRequestError('no data provided', 'no_data');
+  if (data === undefined) throw new InvalidRequestError(REQUEST_MESSAGES.noData, 'no_data');
   return cloneJsonObject(data, 'data');
 }
 
@@ -41,7 +40,7 @@ export function secretData(data: unknown): JsonObject {
 export function casOption(cas: unknown): number | undefined {
   if (cas === undefined) return undefined;
   if (typeof cas !== 'number' || !Number.isSafeInteger(cas) || cas < 0) {
-    throw new InvalidRequestError('error parsing check-and-set parameter', 'invalid_cas');
+    throw new InvalidRequestError(REQUEST_MESSAGES.invalidCas, 'invalid_cas');
   }
   return cas;
 }
@@ -87,7 +86,7 @@ export function keyDeleteAfter(value: unknown): number {
   }
   if (value < 0) {
     throw new InvalidRequestError(
-      `Field validation failed: error converting input for field "delete_version_after": cannot provide negative value '${value}'`,
+      `${REQUEST_MESSAGES.fieldValidation}: error converting input for field "delete_version_after": cannot provide negative value '${value}'`,
       'invalid_parameter',
     );
   }

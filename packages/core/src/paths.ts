@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './errors.js';
+import { PATH_MESSAGES } from './wire/messages.js';
 
 /**
  * What a path is used for: `read` (also DELETE-style calls, which OpenBao lets end in `/`),
@@ -33,14 +34,14 @@ export function normalizeSecretPath(path: unknown, intent: PathIntent = 'read'):
     throw new InvalidRequestError('path contains non-printable characters', 'invalid_path');
   }
   if (intent === 'write' && path.endsWith('/')) {
-    throw new InvalidRequestError("cannot write to a path ending in '/'", 'invalid_path');
+    throw new InvalidRequestError(PATH_MESSAGES.trailingSlash, 'invalid_path');
   }
   const segments = path.split('/').filter((segment) => segment !== '');
   if (segments.some((segment) => segment === '.' || segment === '..')) {
-    throw new InvalidRequestError('relative paths not supported', 'invalid_path');
+    throw new InvalidRequestError(PATH_MESSAGES.relative, 'invalid_path');
   }
   if (segments.length === 0 && intent !== 'list') {
-    throw new InvalidRequestError('missing path', 'invalid_path');
+    throw new InvalidRequestError(PATH_MESSAGES.missing, 'invalid_path');
   }
   return segments.join('/');
 }

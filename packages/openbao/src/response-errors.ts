@@ -11,29 +11,42 @@ import {
   type InvalidRequestCode,
   type KvError,
 } from '@kv2/core';
-import { parseEnvelope, type Envelope } from './envelope.js';
+import {
+  CAS_MESSAGES,
+  decodeResponse,
+  decodeVersionMetadata,
+  multiErrorItems,
+  PATH_MESSAGES,
+  REQUEST_MESSAGES,
+  type WireResponse,
+} from '@kv2/core/wire';
 import { displayUrl } from './secrecy.js';
 import type { RawResponse } from './transport.js';
-import { decodeVersionMetadata } from './wire-decode.js';
 
-// OpenBao's exact messages → kv2 codes. The metadata CAS texts are checked before the data CAS
-// texts because "metadata check-and-set parameter required" contains "check-and-set parameter required".
-const CAS_MESSAGES: ReadonlyArray<readonly [string, CheckAndSetCode]> = [
-  ['metadata check-and-set parameter does not match the current version', 'metadata_cas_mismatch'],
-  ['metadata check-and-set parameter required for this call', 'metadata_cas_required'],
-  ['metadata_cas must be 0 when creating new metadata', 'metadata_cas_not_zero'],
-  ['check-and-set parameter did not match the current version', 'cas_mismatch'],
-  ['check-and-set parameter required for this call', 'cas_required'],
-];
+// OpenBao's exact messages → kv2 codes. The codec lists the metadata CAS texts before the data CAS
+// texts, since "metadata check-and-set parameter required" contains "check-and-set parameter required".
+const CAS_CODES = Object.entries(CAS_MESSAGES).map(([code, message]) => [message, code as CheckAndSetCode] as const);
 
-const INVALID_REQUEST_MESSAGES: ReadonlyArray<readonly [RegExp, InvalidRequestCode]> = [
-  [/custom_metadata validation failed/, 'invalid_custom_metadata'],
-  [/error parsing check-and-set parameter/, 'invalid_cas'],
-  [/^no data provided/m, 'no_data'],
-  [/no version number provided/i, 'invalid_versions'],
-  [/cannot write to a path ending in '\/'|relative paths not supported|^missing path/m, 'invalid_path'],
-  [/refused JSON input due to high complexity/, 'invalid_data'],
-  [/Field validation failed/, 'invalid_parameter'],
+type TextTest = (text: string) => boolean;
+
+function contains(message: string): TextTest {
+  return (text) => text.includes(message);
+}
+
+// For short texts that other messages could contain: only a message that starts a line counts.
+function startsLine(message: string): TextTest {
+  return (text) => text.split('\n').some((line) => line.startsWith(message));
+}
+
+const INVALID_REQUEST_MESSAGES: ReadonlyArray<readonly [TextTest, InvalidRequestCode]> = [
+  [contains(REQUEST_MESSAGES.customMetadata), 'invalid_custom_metadata'],
+  [contains(REQUEST_MESSAGES.invalidCas), 'invalid_cas'],
+  [startsLine(REQUEST_MESSAGES.noData), 'no_data'],
+  // delete and undelete say "No version number provided", destroy "no version…".
+  [(text) => text.toLowerCase().includes(REQUEST_MESSAGES.noVersions), 'invalid_versions'],
+  [(text) => text.includes(PATH_MESSAGES.trailingSlash) || text.includes(PATH_MESSAGES.relative) || startsLine(PATH_MESSAGES.missing)(text), 'invalid_path'],
+  [contains(REQUEST_MESSAGES.jsonComplexity), 'invalid_data'],
+  [contains(REQUEST_MESSAGES.fieldValidation), 'invalid_parameter'],
 ];
 
 /**
@@ -41,7 +54,7 @@ const INVALID_REQUEST_MESSAGES: ReadonlyArray<readonly [RegExp, InvalidRequestCo
  * situation. `path` is the secret's normalised path, for {@link SecretNotFoundError}.
  */
 export function errorFromResponse(response: RawResponse, path: string | undefined): KvError {
-  const envelope = parseEnvelope(response.text);
+  const envelope = decodeResponse(response.text);
   const messages = envelope?.errors ?? [];
   const text = messages.join('\n');
   if (response.status >= 300 && response.status < 400) return redirected(response);
@@ -67,7 +80,7 @@ export function errorFromResponse(response: RawResponse, path: string | undefine
  * `data.metadata` (data reads, subkeys) or flat in `data` (PATCH). Undefined for other 404s
  * (no mount, no namespace, not a KV v2 path), which are server errors.
  */
-function notFound(envelope: Envelope | undefined, path: string | undefined): SecretNotFoundError | undefined {
+function notFound(envelope: WireResponse | undefined, path: string | undefined): SecretNotFoundError | undefined {
   if (path === undefined || envelope === undefined) return undefined;
   const { data } = envelope;
   if (data !== null) {
@@ -86,27 +99,14 @@ function redirected(response: RawResponse): ServerError {
 }
 
 function badRequest(text: string): KvError {
-  for (const [message, code] of CAS_MESSAGES) {
+  for (const [message, code] of CAS_CODES) {
     if (text.includes(message)) return new CheckAndSetError(code);
   }
   const problems = multiErrorItems(text);
-  for (const [pattern, code] of INVALID_REQUEST_MESSAGES) {
-    if (pattern.test(text)) return new InvalidRequestError(code === 'invalid_custom_metadata' ? text : problems.join('; '), code, { problems });
+  for (const [matches, code] of INVALID_REQUEST_MESSAGES) {
+    if (matches(text)) return new InvalidRequestError(code === 'invalid_custom_metadata' ? text : problems.join('; '), code, { problems });
   }
   return new InvalidRequestError(problems.join('; ') || 'invalid request', 'invalid_request', { problems });
-}
-
-// go-multierror's list format: "2 errors occurred:\n\t* first\n\t* second\n\n".
-const MULTI_ERROR_HEAD = /^\d+ errors? occurred:\n/;
-
-/** The individual messages of a go-multierror text, or the text itself. */
-function multiErrorItems(text: string): string[] {
-  if (!MULTI_ERROR_HEAD.test(text)) return text === '' ? [] : [text];
-  return text
-    .replace(MULTI_ERROR_HEAD, '')
-    .split('\n\t* ')
-    .map((item) => item.replace(/^\t\* /, '').trim())
-    .filter((item) => item !== '');
 }
 
 function flattenOne(message: string): string {

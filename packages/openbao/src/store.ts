@@ -11,8 +11,7 @@ import { resolveConnection, type Connection, type OpenBaoStoreOptions } from './
 import { errorFromResponse } from './response-errors.js';
 import { displayUrl, maskToken } from './secrecy.js';
 import { send, type ApiRequest, type RawResponse } from './transport.js';
-import { decodeJsonObject, decodeKeyMetadata, decodeKeys, decodeMountConfig, decodeVersionMetadata } from './wire-decode.js';
-import { configBody, dataBody, metadataBody } from './wire-encode.js';
+import { configBody, dataBody, decodeJsonObject, decodeKeyMetadata, decodeKeys, decodeMountConfig, decodeVersionMetadata, metadataBody } from '@kv2/core/wire';
 
 const MERGE_PATCH = 'application/merge-patch+json';
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { formatMultiError, PATH_MESSAGES } from '@kv2/core/wire';
 import { requestToken, type TokenCheck } from './auth.js';
 import { checkPatchContentType, parseBody, readBody } from './body.js';
-import { HttpError, multiError } from './errors.js';
+import { HttpError } from './errors.js';
 import type { Params } from './fields.js';
 import { health, lookupSelf, mounts, sealStatus, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
 import { normalizeNamespace, type MountTable } from './mounts.js';
@@ -49,9 +50,9 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
     if (namespace !== '') return errors(400, ['operation unavailable in namespaces']);
     return path === 'sys/health' ? health(target, context.info) : sealStatus(target, context.info);
   }
-  if (hasDotSegment(path)) return errors(400, ['relative paths not supported']);
+  if (hasDotSegment(path)) return errors(400, [PATH_MESSAGES.relative]);
   if ((op === 'update' || op === 'patch') && path.endsWith('/')) {
-    return errors(400, ["cannot write to a path ending in '/'"]);
+    return errors(400, [PATH_MESSAGES.trailingSlash]);
   }
   if (op === 'patch') {
     const problem = checkPatchContentType(req.headers['content-type']);
@@ -70,7 +71,7 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   const match = context.mounts.match(path, namespace);
   if (match === undefined) {
     if (namespace !== '' && !context.mounts.hasNamespaces) return errors(404, ['namespace not found']);
-    if (path.startsWith('sys/') || path.startsWith('auth/token/')) return errors(404, [multiError(['unsupported path'])]);
+    if (path.startsWith('sys/') || path.startsWith('auth/token/')) return errors(404, [formatMultiError(['unsupported path'])]);
     return errors(404, [`no handler for route ${JSON.stringify(path)}. route entry not found.`]);
   }
   const store = await context.mounts.store(match.mount, namespace);

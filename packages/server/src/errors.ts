@@ -1,4 +1,5 @@
 import { KvError, ServerError, SecretNotFoundError } from '@kv2/core';
+import { formatMultiError } from '@kv2/core/wire';
 import { errors, type Reply } from './reply.js';
 
 /** An HTTP-level refusal that is not a store error (bad method, bad path, bad token…). */
@@ -13,15 +14,9 @@ export class HttpError extends Error {
   }
 }
 
-/** go-multierror's format, in which OpenBao renders errors that reach its core as Go errors. */
-export function multiError(messages: readonly string[]): string {
-  const head = messages.length === 1 ? '1 error occurred:' : `${messages.length} errors occurred:`;
-  return `${head}\n${messages.map((m) => `\t* ${m}`).join('\n')}\n\n`;
-}
-
 /** 405 for an operation the matched endpoint does not support, worded as OpenBao does. */
 export function unsupportedOperation(): HttpError {
-  return new HttpError(errors(405, [multiError(['unsupported operation'])]), 'unsupported operation');
+  return new HttpError(errors(405, [formatMultiError(['unsupported operation'])]), 'unsupported operation');
 }
 
 /** What to do with an error nobody expected. */
@@ -42,11 +37,11 @@ export function errorReply(error: unknown): Reply | UnexpectedError {
   if (SecretNotFoundError.is(error)) return errors(404, []);
   if (ServerError.is(error)) {
     // An upstream (proxied) server's messages, or the engine's "could not find version data".
-    return errors(error.status, error.status >= 500 ? [multiError(error.errors.length > 0 ? error.errors : [error.message])] : error.errors);
+    return errors(error.status, error.status >= 500 ? [formatMultiError(error.errors.length > 0 ? error.errors : [error.message])] : error.errors);
   }
   if (KvError.is(error)) {
-    if (error.code === 'unsupported_operation') return errors(405, [multiError([error.message])]);
-    if (error.status >= 500) return errors(error.status, [multiError([error.message])]);
+    if (error.code === 'unsupported_operation') return errors(405, [formatMultiError([error.message])]);
+    if (error.status >= 500) return errors(error.status, [formatMultiError([error.message])]);
     return errors(error.status, [error.message]);
   }
   return { reply: errors(500, ['internal error']), log: true };

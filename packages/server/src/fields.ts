@@ -1,5 +1,6 @@
-import { compareUtf8, InvalidRequestError } from '@kv2/core';
-import { ConversionError, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from './params.js';
+import { compareUtf8, InvalidRequestError, type MountConfigUpdate } from '@kv2/core';
+import { REQUEST_MESSAGES, SETTING_FIELDS } from '@kv2/core/wire';
+import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from './params.js';
 
 /** The framework field types the KV v2 endpoints use. */
 export type FieldType = 'string' | 'int' | 'bool' | 'map' | 'duration' | 'intList';
@@ -12,22 +13,16 @@ export type Params = Readonly<Record<string, unknown>>;
 
 // Field lists from OpenBao's path_*.go. A parameter outside the list is ignored with a warning;
 // every listed parameter that is present is converted (and may fail) whatever the operation.
+/** The settings `config` and `metadata/:path` share (max_versions, cas_required…). */
+const SETTINGS_SCHEMA: Schema = Object.fromEntries(SETTING_FIELDS.map(({ field, type }) => [field, type]));
 /** Fields of `config`. */
-export const CONFIG_FIELDS: Schema = {
-  max_versions: 'int',
-  cas_required: 'bool',
-  metadata_cas_required: 'bool',
-  delete_version_after: 'duration',
-};
+export const CONFIG_FIELDS: Schema = SETTINGS_SCHEMA;
 /** Fields of `data/:path`. */
 export const DATA_FIELDS: Schema = { path: 'string', version: 'int', options: 'map', data: 'map' };
 /** Fields of `metadata/:path`. */
 export const METADATA_FIELDS: Schema = {
   path: 'string',
-  cas_required: 'bool',
-  metadata_cas_required: 'bool',
-  max_versions: 'int',
-  delete_version_after: 'duration',
+  ...SETTINGS_SCHEMA,
   custom_metadata: 'map',
   metadata_cas: 'int',
   after: 'string',
@@ -87,7 +82,7 @@ export class RequestFields {
         } catch (error) {
           if (!(error instanceof ConversionError)) throw error;
           throw new InvalidRequestError(
-            `Field validation failed: error converting input for field ${JSON.stringify(name)}: ${error.message}`,
+            `${REQUEST_MESSAGES.fieldValidation}: error converting input for field ${JSON.stringify(name)}: ${error.message}`,
             'invalid_parameter',
           );
         }
@@ -140,4 +135,18 @@ export class RequestFields {
   get warnings(): readonly string[] {
     return this.#warnings;
   }
+}
+
+/**
+ * The settings a `config` or `metadata/:path` request carries, as kv2 names them. `max_versions`
+ * wraps like the Go uint32 OpenBao stores it in; `delete_version_after` keeps its sign (a
+ * negative mount value disables expiry; the store refuses a negative key value).
+ */
+export function requestSettings(fields: RequestFields): MountConfigUpdate {
+  const settings: Record<string, unknown> = {};
+  for (const { name, field, type } of SETTING_FIELDS) {
+    if (!fields.has(field)) continue;
+    settings[name] = type === 'bool' ? fields.bool(field) : type === 'int' ? toUint32(fields.int(field)) : fields.int(field);
+  }
+  return settings;
 }

@@ -1,4 +1,4 @@
-import { isPlainObject, parseDuration } from '@kv2/core';
+import { isPlainObject, parseDuration, UINT32_MAX } from '@kv2/core';
 
 // OpenBao decodes request fields with mapstructure's "weak" rules (sdk/framework/field_data.go):
 // strings become numbers and booleans, numbers become strings, "1,2" becomes a list… The HTTP
@@ -11,7 +11,6 @@ import { isPlainObject, parseDuration } from '@kv2/core';
 /** A value that could not be converted; becomes OpenBao's `Field validation failed` 400. */
 export class ConversionError extends Error {}
 
-const UINT32 = 4_294_967_296;
 const DIGITS: Record<number, RegExp> = {
   2: /^[01]+(?:_[01]+)*$/,
   8: /^[0-7]+(?:_[0-7]+)*$/,
@@ -213,7 +212,8 @@ export function weakIntList(value: unknown): number[] {
 
 /** A Go uint32 conversion of an int (negative and large values wrap), as OpenBao stores max_versions. */
 export function toUint32(value: number): number {
-  return ((value % UINT32) + UINT32) % UINT32;
+  const range = UINT32_MAX + 1;
+  return ((value % range) + range) % range;
 }
 
 /**

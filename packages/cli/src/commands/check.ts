@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { deleteKeysUnder, KvError, type BaseKeyValueStore, type MountConfig } from '@kv2/core';
+import { DEFAULT_MOUNT_CONFIG, deleteKeysUnder, KvError, type BaseKeyValueStore, type MountConfig } from '@kv2/core';
+import { SETTING_FIELDS } from '@kv2/core/wire';
 import { behaviours, modelProperties, runConformance, ScopedKeyValueStore, type ConformanceReport, type ConformanceTarget, type Capability } from '@kv2/conformance';
 import { maskToken } from '@kv2/openbao';
 import { displayAddress, env, openStore } from '../backend.js';
@@ -15,7 +16,6 @@ import { outputFormat, positionals } from './kv-shared.js';
 
 /** Property runs per model property for `kv2 check` (each run is dozens of HTTP requests). */
 const CHECK_NUM_RUNS = 25;
-const DEFAULT_CONFIG: MountConfig = { maxVersions: 0, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 };
 /** Exit code after Ctrl+C (128 + SIGINT), once the scratch keys are removed. */
 const INTERRUPTED = 130;
 
@@ -39,7 +39,7 @@ function selectNames(flags: ParsedFlags, command: string): string[] | undefined 
 }
 
 function sameConfig(a: MountConfig, b: MountConfig): boolean {
-  return a.maxVersions === b.maxVersions && a.casRequired === b.casRequired && a.metadataCasRequired === b.metadataCasRequired && a.deleteVersionAfter === b.deleteVersionAfter;
+  return SETTING_FIELDS.every(({ name }) => a[name] === b[name]);
 }
 
 const check: CommandSpec = {
@@ -128,7 +128,7 @@ Behaviours that need a controllable clock run only against local stores and are 
         created++;
         progress.update(`running… (${created} scratch stores so far)`);
         const scope = new ScopedKeyValueStore(store, `${prefix}${created}`, { allowMountConfig });
-        if (allowMountConfig) await store.writeConfig(DEFAULT_CONFIG);
+        if (allowMountConfig) await store.writeConfig(DEFAULT_MOUNT_CONFIG);
         return scope;
       },
       // Each store's keys go as soon as its behaviour is done; the whole prefix is swept at the end.
@@ -180,7 +180,7 @@ async function readConfigIfAllowed(ctx: CommandContext, raw: BaseKeyValueStore, 
   if (allowMountConfig) return raw.readConfig();
   try {
     const config = await raw.readConfig();
-    if (!sameConfig(config, DEFAULT_CONFIG)) {
+    if (!sameConfig(config, DEFAULT_MOUNT_CONFIG)) {
       ctx.stderr.line(
         `${ctx.stderr.style.yellow('Note:')} the mount's config is not the default (${JSON.stringify(config)}); behaviours may fail because of it. ` +
           'With -allow-mount-config they run on the default config, restored afterwards.',

@@ -5,7 +5,8 @@ import { CliError, EXIT } from '../errors.js';
 import type { FlagSpec, ParsedFlags } from '../flags.js';
 import { apiPath } from '../paths.js';
 import { headerForMap, keyValueTable, pathHeader } from '../output/table.js';
-import { envelope, toJson, wireKeyMetadata } from '../output/wire.js';
+import { encodeKeyMetadata, type WireKeyMetadata } from '@kv2/core/wire';
+import { envelope, toJson } from '../output/wire.js';
 import { attempt, failed, kvFlagGroups, outputFormat, positionals, printWarnings, withKvStore } from './kv-shared.js';
 
 const SETTINGS_FLAGS: readonly FlagSpec[] = [
@@ -57,9 +58,9 @@ const metadataGet: CommandSpec = {
     const format = outputFormat(flags, this.name);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
-      let wire: Record<string, unknown>;
+      let wire: WireKeyMetadata;
       try {
-        wire = wireKeyMetadata(await store.readMetadata(target.key));
+        wire = encodeKeyMetadata(await store.readMetadata(target.key));
       } catch (error) {
         if (SecretNotFoundError.is(error)) throw new CliError(`No value found at ${path}`);
         failed(`reading ${path}`, error);
@@ -68,7 +69,7 @@ const metadataGet: CommandSpec = {
         ctx.stdout.line(toJson(envelope(wire)));
         return EXIT.ok;
       }
-      const { versions, ...rest } = wire as { versions: Record<string, Record<string, unknown>> };
+      const { versions, ...rest } = wire;
       ctx.stdout.line(pathHeader('Metadata Path', path));
       ctx.stdout.line(headerForMap('Metadata', rest));
       ctx.stdout.line(keyValueTable(rest));

@@ -6,7 +6,8 @@ import { versionNumbers } from '../flags.js';
 import { buildKvData } from '../kv-data.js';
 import { apiPath, type KvTarget } from '../paths.js';
 import { headerForMap, keyValueTable, pathHeader, table } from '../output/table.js';
-import { envelope, toJson, wireVersionMetadata } from '../output/wire.js';
+import { encodeVersionMetadata } from '@kv2/core/wire';
+import { envelope, toJson } from '../output/wire.js';
 import { FIELD_FLAG, FORMAT_FLAG, attempt, failed, kvFlagGroups, outputFormat, positionals, printField, withKvStore } from './kv-shared.js';
 
 const DATA_HELP = `DATA is any number of key=value pairs (key=@file reads the value from a file, key=- from stdin),
@@ -14,7 +15,7 @@ const DATA_HELP = `DATA is any number of key=value pairs (key=@file reads the va
 
 // The 5-key metadata table bao prints after a write (`put`, `patch`, `rollback`).
 function printWriteResult(ctx: CommandContext, target: KvTarget, metadata: VersionMetadata, format: 'table' | 'json', withPath: boolean): void {
-  const wire = wireVersionMetadata(metadata);
+  const wire = encodeVersionMetadata(metadata);
   if (format === 'json') {
     ctx.stdout.line(toJson(envelope(wire)));
     return;
@@ -55,7 +56,7 @@ destroyed version shows its metadata and no data (as bao does). With -field, pri
         if (data === null) throw new CliError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
         return printField(ctx, data, field, format);
       }
-      const wire = wireVersionMetadata(metadata);
+      const wire = encodeVersionMetadata(metadata);
       if (format === 'json') {
         ctx.stdout.line(toJson(envelope({ data, metadata: wire })));
         return EXIT.ok;
@@ -97,7 +98,7 @@ With -cas N the write happens only if the current version is N (0: only if the s
       const path = apiPath(target, 'data');
       const metadata = await attempt(`writing data to ${path}`, () => store.write(target.key, data, cas === undefined || cas < 0 ? {} : { cas }));
       const field = flags.string('field');
-      if (field !== undefined) return printField(ctx, wireVersionMetadata(metadata), field, format);
+      if (field !== undefined) return printField(ctx, encodeVersionMetadata(metadata), field, format);
       printWriteResult(ctx, target, metadata, format, true);
       return EXIT.ok;
     });
@@ -139,7 +140,7 @@ check-and-set instead of sending a PATCH.`,
         method === 'rw' ? BaseKeyValueStore.prototype.patch.call(store, target.key, changes, options) : store.patch(target.key, changes, options),
       );
       const field = flags.string('field');
-      if (field !== undefined) return printField(ctx, wireVersionMetadata(metadata), field, format);
+      if (field !== undefined) return printField(ctx, encodeVersionMetadata(metadata), field, format);
       printWriteResult(ctx, target, metadata, format, true);
       return EXIT.ok;
     });

@@ -1,4 +1,4 @@
-import type { JsonObject, MountConfig } from '@kv2/core';
+import { DEFAULT_MOUNT_CONFIG, type JsonObject, type MountConfig } from '@kv2/core';
 
 /** The format version written into every document; bumped on incompatible changes. */
 export const DOCUMENT_FORMAT = 1;
@@ -46,7 +46,7 @@ export interface StoreDocument {
 export function emptyDocument(): StoreDocument {
   return {
     format: DOCUMENT_FORMAT,
-    config: { maxVersions: 0, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 },
+    config: { ...DEFAULT_MOUNT_CONFIG },
     keys: {},
   };
 }

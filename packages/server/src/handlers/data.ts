@@ -1,4 +1,5 @@
 import { hasKvV2Extensions, InvalidRequestError, SecretNotFoundError, secretData, type WriteOptions } from '@kv2/core';
+import { REQUEST_MESSAGES } from '@kv2/core/wire';
 import { unsupportedOperation } from '../errors.js';
 import { DATA_FIELDS, RequestFields } from '../fields.js';
 import { secretJson, versionMetadataJson } from '../envelope.js';
@@ -17,7 +18,7 @@ function writeOptions(fields: RequestFields): WriteOptions | undefined {
   try {
     cas = weakInt(options.cas);
   } catch {
-    throw new InvalidRequestError('error parsing check-and-set parameter', 'invalid_cas');
+    throw new InvalidRequestError(REQUEST_MESSAGES.invalidCas, 'invalid_cas');
   }
   return { cas: cas < 0 ? Number.MAX_SAFE_INTEGER : cas };
 }

@@ -1,8 +1,9 @@
 import { InvalidRequestError, SecretNotFoundError, type MetadataPatch, type MetadataUpdate, requireExtensions } from '@kv2/core';
+import { REQUEST_MESSAGES } from '@kv2/core/wire';
 import { unsupportedOperation } from '../errors.js';
 import { keyMetadataJson } from '../envelope.js';
-import { METADATA_FIELDS, RequestFields } from '../fields.js';
-import { ConversionError, customMetadataValue, toUint32 } from '../params.js';
+import { METADATA_FIELDS, RequestFields, requestSettings } from '../fields.js';
+import { ConversionError, customMetadataValue } from '../params.js';
 import { empty, errors, noContent, ok, okOrNoContent, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 import { listKeys, scanKeys } from './listing.js';
@@ -23,7 +24,7 @@ function customMetadata(map: Record<string, unknown>, keepNulls: boolean): Recor
         text = customMetadataValue(value);
       } catch (error) {
         if (!(error instanceof ConversionError)) throw error;
-        throw new InvalidRequestError(`custom_metadata validation failed: ${error.message}`, 'invalid_custom_metadata');
+        throw new InvalidRequestError(`${REQUEST_MESSAGES.customMetadata}: ${error.message}`, 'invalid_custom_metadata');
       }
     }
     Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true });
@@ -47,11 +48,7 @@ async function read(call: KvCall, fields: RequestFields): Promise<Reply> {
 async function write(call: KvCall, fields: RequestFields): Promise<Reply> {
   requireExtensions(call.store);
   const store = call.store;
-  const update: MetadataUpdate = {};
-  if (fields.has('max_versions')) update.maxVersions = toUint32(fields.int('max_versions'));
-  if (fields.has('cas_required')) update.casRequired = fields.bool('cas_required');
-  if (fields.has('metadata_cas_required')) update.metadataCasRequired = fields.bool('metadata_cas_required');
-  if (fields.has('delete_version_after')) update.deleteVersionAfter = fields.int('delete_version_after');
+  const update: MetadataUpdate = requestSettings(fields);
   const custom = fields.map('custom_metadata');
   if (custom !== undefined) update.customMetadata = customMetadata(custom, false) as Record<string, string>;
   const cas = metadataCas(fields);
@@ -64,11 +61,7 @@ async function write(call: KvCall, fields: RequestFields): Promise<Reply> {
 async function patch(call: KvCall, fields: RequestFields): Promise<Reply> {
   requireExtensions(call.store);
   const store = call.store;
-  const changes: MetadataPatch = {};
-  if (fields.has('max_versions')) changes.maxVersions = toUint32(fields.int('max_versions'));
-  if (fields.has('cas_required')) changes.casRequired = fields.bool('cas_required');
-  if (fields.has('metadata_cas_required')) changes.metadataCasRequired = fields.bool('metadata_cas_required');
-  if (fields.has('delete_version_after')) changes.deleteVersionAfter = fields.int('delete_version_after');
+  const changes: MetadataPatch = requestSettings(fields);
   if (fields.has('custom_metadata')) {
     const raw = call.params?.custom_metadata;
     changes.customMetadata = raw === null ? null : customMetadata(fields.map('custom_metadata') ?? {}, true);

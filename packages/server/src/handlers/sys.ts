@@ -1,5 +1,6 @@
 import { envelopeJson } from '../envelope.js';
-import { HttpError, multiError } from '../errors.js';
+import { formatMultiError } from '@kv2/core/wire';
+import { HttpError } from '../errors.js';
 import type { Mount, MountTable } from '../mounts.js';
 import { document, empty, errors, ok, type Reply } from '../reply.js';
 import type { Operation, Target } from '../target.js';
@@ -151,7 +152,7 @@ export function mounts(target: Target, table: MountTable, namespace: string, inf
  */
 export function uiMount(op: Operation, path: string, table: MountTable, namespace: string): Reply {
   if (op !== 'read') throw methodNotAllowed();
-  if (path === '' || path === '/') return errors(400, [multiError(['path not set'])]);
+  if (path === '' || path === '/') return errors(400, [formatMultiError(['path not set'])]);
   let sanitized = path.endsWith('/') ? path : `${path}/`;
   if (sanitized.startsWith('/')) sanitized = sanitized.slice(1);
   const match = table.match(sanitized, namespace);
