@@ -1,5 +1,7 @@
 import { StoreUnavailableError, type KvV2Store, type MountConfigUpdate, type StoreCapabilities } from '@kv2/core';
 import { ScopedKeyValueStore } from '@kv2/conformance';
+import { DEFAULT_CONCURRENCY, mapBounded } from './concurrency.js';
+import { listKeys } from './snapshot-remote.js';
 
 // The pieces `kv2 check` uses to run the suite on a live, shared server without touching anything
 // outside its scratch prefix, and to stop cleanly on Ctrl+C.
@@ -98,19 +100,17 @@ export class ConfigurableScope extends ScopedKeyValueStore {
   }
 }
 
-/** Every leaf key under `prefix` (a folder path ending in `/`), depth-first. */
+/** Every leaf key under `prefix` (a folder path ending in `/`), depth-first, listing folders side by side. */
 export async function keysUnder(store: KvV2Store, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for (const entry of await store.list(prefix)) {
-    if (entry.endsWith('/')) keys.push(...(await keysUnder(store, `${prefix}${entry}`)));
-    else keys.push(`${prefix}${entry}`);
-  }
-  return keys;
+  return listKeys(store, DEFAULT_CONCURRENCY, prefix);
 }
 
-/** Removes every key under `prefix` with deleteMetadata (all versions and history); returns how many. */
+/**
+ * Removes every key under `prefix` with deleteMetadata (all versions and history), several at
+ * once (a scratch folder of a model-based run holds dozens); returns how many.
+ */
 export async function removeUnder(store: KvV2Store, prefix: string): Promise<number> {
   const keys = await keysUnder(store, prefix);
-  for (const key of keys) await store.deleteMetadata(key);
+  await mapBounded(keys, DEFAULT_CONCURRENCY, (key) => store.deleteMetadata(key), (key) => key);
   return keys.length;
 }
