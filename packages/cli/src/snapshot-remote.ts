@@ -40,7 +40,7 @@ async function listTree(store: KvV2Store, limiter: Limiter, prefix: string): Pro
   try {
     entries = await limiter.run(() => store.list(prefix));
   } catch (error) {
-    throw error instanceof ItemFailedError ? error : new ItemFailedError(-1, prefix === '' ? 'the mount root' : prefix, 0, error);
+    throw error instanceof ItemFailedError ? error : new ItemFailedError(-1, prefix, 0, error);
   }
   // Folders are listed side by side, but their keys are joined in list order.
   const parts = await Promise.all(entries.map((entry) => (entry.endsWith('/') ? listTree(store, limiter, `${prefix}${entry}`) : Promise.resolve([`${prefix}${entry}`]))));

@@ -151,6 +151,12 @@ describe('kv2 import / export against a server: -concurrency', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`export failed at "${keyPath(9)}" on the server`);
     expect(counting.inFlight).toBe(0);
+    counting.refuse = (method, path) => method === 'list' && path === 'app/folder-2/';
+    const listing = await kv2InProcess(['export', '-concurrency=4'], { cwd: dir, env });
+    expect(listing.code).toBe(1);
+    expect(listing.stdout).toBe('');
+    expect(listing.stderr).toContain('export failed at "app/folder-2/" on the server');
+    expect(counting.inFlight).toBe(0);
   });
 
   it('refuses a bad -concurrency as a usage error, before doing anything', async () => {

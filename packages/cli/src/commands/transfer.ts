@@ -36,7 +36,8 @@ async function withStore<T>(ctx: CommandContext, flags: ParsedFlags, command: st
     // A server import or export names the key (or folder) it stopped at.
     if (error instanceof ItemFailedError && KvError.is(error.cause)) {
       const done = command === 'import' ? `; ${error.completed} keys were imported before it stopped, the rest were not` : '';
-      throw new CliError(`${command} failed at ${JSON.stringify(error.label)} on the ${describeBackend(choice)}: ${error.cause.message}${done}`);
+      const where = error.label === '' ? 'the mount root' : JSON.stringify(error.label);
+      throw new CliError(`${command} failed at ${where} on the ${describeBackend(choice)}: ${error.cause.message}${done}`);
     }
     if (error instanceof ItemFailedError) throw error.cause;
     throw error;
