@@ -1,4 +1,4 @@
-import { PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
+import { CheckAndSetError, PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '@kv2/local';
 import { DEFAULT_CONCURRENCY, ItemFailedError, Limiter, mapBounded } from './concurrency.js';
 
@@ -176,20 +176,34 @@ export async function importRemote(
   return report;
 }
 
+// Most imports go into keys that do not exist yet, so the key is first written as new (metadata
+// CAS 0, data CAS 0) and its metadata read only when the server answers that it exists: one
+// request per key fewer than reading first. Either way the CAS values make the outcome exact.
 async function importKey(store: KvV2Store, path: string, record: KeyRecord, now: Date): Promise<{ versions: number; skipped: number }> {
   let versions = 0;
   let skipped = 0;
-  const existing = await readMetadataOrNull(store, path);
-  const update: MetadataUpdate = {
-    maxVersions: record.maxVersions,
-    casRequired: record.casRequired,
-    deleteVersionAfter: record.deleteVersionAfter,
-    customMetadata: record.customMetadata ?? {},
-    metadataCas: existing?.currentMetadataVersion ?? 0,
+  const settings = (metadataCas: number): MetadataUpdate => {
+    const update: MetadataUpdate = {
+      maxVersions: record.maxVersions,
+      casRequired: record.casRequired,
+      deleteVersionAfter: record.deleteVersionAfter,
+      customMetadata: record.customMetadata ?? {},
+      metadataCas,
+    };
+    if (record.metadataCasRequired) update.metadataCasRequired = true;
+    return update;
   };
-  if (record.metadataCasRequired) update.metadataCasRequired = true;
-  await store.writeMetadata(path, update);
+  let existing: KeyMetadata | null = null;
+  try {
+    await store.writeMetadata(path, settings(0));
+  } catch (error) {
+    if (!isCasMismatch(error, 'metadata_cas_mismatch')) throw error;
+    existing = await readMetadataOrNull(store, path);
+    await store.writeMetadata(path, settings(existing?.currentMetadataVersion ?? 0));
+  }
   let current = existing?.currentVersion ?? 0;
+  // Whether `current` is known to be the key's version (read, or returned by a write).
+  let known = existing !== null;
   const numbers = Object.keys(record.versions)
     .map(Number)
     .sort((a, b) => a - b);
@@ -199,13 +213,25 @@ async function importKey(store: KvV2Store, path: string, record: KeyRecord, now:
       skipped++;
       continue;
     }
-    current = (await store.write(path, version.data, { cas: current })).version;
+    try {
+      current = (await store.write(path, version.data, { cas: current })).version;
+    } catch (error) {
+      if (known || !isCasMismatch(error, 'cas_mismatch')) throw error;
+      // The key had versions although its metadata was never written through the metadata API.
+      current = (await store.readMetadata(path)).currentVersion;
+      current = (await store.write(path, version.data, { cas: current })).version;
+    }
+    known = true;
     if (version.deletionTime !== null && Date.parse(version.deletionTime) <= now.getTime()) {
       await store.delete(path, { versions: [current] });
     }
     versions++;
   }
   return { versions, skipped };
+}
+
+function isCasMismatch(error: unknown, code: 'cas_mismatch' | 'metadata_cas_mismatch'): boolean {
+  return CheckAndSetError.is(error) && error.code === code;
 }
 
 async function readMetadataOrNull(store: KvV2Store, path: string): Promise<KeyMetadata | null> {

@@ -108,12 +108,26 @@ describe('kv2 import / export against a server: -concurrency', () => {
     expect((await store.read(keyPath(0), { version: 2 })).data).toEqual({ n: '0', v: '2' });
   });
 
-  it('the default keeps up to 16 requests in flight', async () => {
+  it('the default keeps up to 16 requests in flight; keys that exist get new versions on top', async () => {
+    // One key as a plain data write leaves it: versions, but metadata never written (its metadata version is 0).
+    await counting.inner.deleteMetadata(keyPath(3));
+    await counting.inner.write(keyPath(3), { old: 'yes' });
+    expect((await counting.inner.readMetadata(keyPath(3))).currentMetadataVersion).toBe(0);
+    counting.reset();
     const result = await kv2InProcess(['import', 'snap.json'], { cwd: dir, env });
     expect(result.code, result.stderr).toBe(0);
     expect(DEFAULT_CONCURRENCY).toBe(16);
     expect(counting.maxInFlight).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
     expect(counting.maxInFlight).toBeGreaterThan(4);
+    const store = counting.inner;
+    expect((await store.readMetadata(keyPath(3))).currentVersion).toBe(2);
+    expect((await store.read(keyPath(3))).data).toEqual({ n: '3', v: '1' });
+    expect((await store.read(keyPath(3), { version: 1 })).data).toEqual({ old: 'yes' });
+    for (const i of [1, 5, 10]) {
+      const versions = i % 5 === 0 ? 3 : 1;
+      expect((await store.readMetadata(keyPath(i))).currentVersion).toBe(2 * versions);
+      expect((await store.read(keyPath(i))).data).toEqual({ n: String(i), v: String(versions) });
+    }
   });
 
   it('export keeps at most N requests in flight and writes the same snapshot as one at a time', async () => {
