@@ -3,17 +3,23 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, loadAverage } from './harness/machine.js';
 import { renderReport, type SectionReport } from './harness/report.js';
 import { crossProcessSection } from './sections/cross-process.js';
+import { fileScaleSection } from './sections/file-scale.js';
 import { fileSection } from './sections/file.js';
+import { importSection } from './sections/import.js';
 import { memorySection } from './sections/memory.js';
 import { openBaoSection } from './sections/openbao.js';
+import { serverFileSection } from './sections/server-file.js';
 import { serverSection } from './sections/server.js';
 
 /** The sections, in report order; each runs alone so they never compete for the two cores. */
 const SECTIONS: Record<string, (quick: boolean) => Promise<SectionReport>> = {
   memory: memorySection,
   file: fileSection,
+  'file-scale': fileScaleSection,
   'cross-process': crossProcessSection,
   server: serverSection,
+  'server-file': serverFileSection,
+  import: importSection,
   openbao: openBaoSection,
 };
 

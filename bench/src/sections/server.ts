@@ -1,75 +1,17 @@
-import autocannon from 'autocannon';
 import { smallSecret } from '../fixtures.js';
 import { num, percent, range } from '../harness/format.js';
+import { BENCH_TOKEN, combine, fire, type Load, type LoadResult } from '../harness/load.js';
 import type { SectionReport, Target } from '../harness/report.js';
 import { startServerProcess, type ServerProcess } from '../harness/server-process.js';
-import { summarise, type Summary } from '../harness/stats.js';
 
-const TOKEN = 'bench-root-token';
+const TOKEN = BENCH_TOKEN;
 const READ_PATH = 'bench/read';
 const WRITE_PATH = 'bench/write';
-
-/** One autocannon run's outcome, from our own per-response timings (autocannon's histogram keeps whole milliseconds). */
-interface LoadResult {
-  readonly requestsPerSecond: number;
-  /** Every response time of the run, in milliseconds. */
-  readonly latenciesMs: number[];
-  readonly errors: number;
-}
-
-/** Runs of one server pooled: mean throughput, latency over every response. */
-interface Combined {
-  readonly requestsPerSecond: number;
-  readonly latencyMs: Summary;
-  readonly errors: number;
-}
-
-interface Load {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly body?: string;
-}
 
 const LOADS: Record<'read' | 'write', Load> = {
   read: { method: 'GET', path: `/v1/secret/data/${READ_PATH}` },
   write: { method: 'POST', path: `/v1/secret/data/${WRITE_PATH}`, body: JSON.stringify({ data: smallSecret(2) }) },
 };
-
-/** Runs autocannon (as a library) for `seconds` at `connections` keep-alive connections. */
-function fire(url: string, load: Load, connections: number, seconds: number): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let responses = 0;
-  let failures = 0;
-  return new Promise<LoadResult>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: url + load.path,
-        method: load.method,
-        headers: { 'X-Vault-Token': TOKEN, 'Content-Type': 'application/json' },
-        ...(load.body === undefined ? {} : { body: load.body }),
-        connections,
-        pipelining: 1,
-        duration: seconds,
-      },
-      (error: unknown, result: autocannon.Result) => {
-        if (error !== null && error !== undefined) {
-          reject(error instanceof Error ? error : new Error('autocannon failed'));
-          return;
-        }
-        resolve({
-          requestsPerSecond: responses / result.duration,
-          latenciesMs: latencies,
-          errors: result.errors + failures + result.non2xx,
-        });
-      },
-    );
-    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      responses++;
-      if (statusCode !== 200) failures++;
-      latencies.push(responseTime);
-    });
-  });
-}
 
 /** The byte size of a response, so the floor can send as many. */
 async function bodyBytes(url: string, load: Load): Promise<number> {
@@ -152,12 +94,4 @@ export async function serverSection(quick: boolean): Promise<SectionReport> {
     await bare?.stop();
     await kv2.stop();
   }
-}
-
-function combine(runs: readonly LoadResult[]): Combined {
-  return {
-    requestsPerSecond: runs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / runs.length,
-    latencyMs: summarise(runs.flatMap((r) => r.latenciesMs)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-  };
 }

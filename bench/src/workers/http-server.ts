@@ -1,12 +1,18 @@
+import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryKeyValueStore } from '@kv2/local';
+import type { BaseKeyValueStore } from '@kv2/core';
+import { FileKeyValueStore, MemoryKeyValueStore } from '@kv2/local';
 import { createServer, type KvServer } from '@kv2/server';
 import { smallSecret } from '../fixtures.js';
 
-/** How to serve: the kv2 server over a memory store, or a bare `node:http` server with canned answers. */
+/**
+ * How to serve: the kv2 server over a memory store (or, with `file`, a file store in that file),
+ * optionally filled first from the store document in `seedFile` (one `importDocument`); or a bare
+ * `node:http` server with canned answers.
+ */
 export type HttpServerTask =
-  | { readonly mode: 'kv2'; readonly token: string; readonly readPath: string }
+  | { readonly mode: 'kv2'; readonly token: string; readonly readPath: string; readonly file?: string; readonly seedFile?: string }
   | { readonly mode: 'bare'; readonly readBytes: number; readonly writeBytes: number };
 
 /** What the worker answers once it listens. */
@@ -43,7 +49,9 @@ function bareServer(readBytes: number, writeBytes: number): Server {
 
 async function start(task: HttpServerTask): Promise<{ url: string; close: () => Promise<void> }> {
   if (task.mode === 'kv2') {
-    const store = new MemoryKeyValueStore();
+    const store: BaseKeyValueStore & { importDocument(document: unknown): Promise<unknown> } =
+      task.file === undefined ? new MemoryKeyValueStore() : new FileKeyValueStore({ file: task.file });
+    if (task.seedFile !== undefined) await store.importDocument(JSON.parse(await readFile(task.seedFile, 'utf8')));
     await store.write(task.readPath, smallSecret(1));
     const server: KvServer = createServer({ store, token: task.token });
     const { url } = await server.listen({ port: 0, host: '127.0.0.1' });

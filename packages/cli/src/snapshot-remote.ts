@@ -1,9 +1,14 @@
-import { PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
+import { CheckAndSetError, PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '@kv2/local';
+import { DEFAULT_CONCURRENCY, ItemFailedError, Limiter, mapBounded } from './concurrency.js';
 
 // Snapshots of a server's mount, built and replayed through the ordinary KV v2 API (the adapter).
 // The API cannot show the data of a soft-deleted version or set timestamps and version numbers,
 // so these are lossy in the ways the README lists; local stores use exportDocument/importDocument.
+// Both keep up to `concurrency` keys in progress at once (one request in flight each), so a server
+// that commits concurrent writes together (kv2 server's file store does) is not paid one round
+// trip and one disk flush per request; what they produce does not depend on the order requests
+// finish in.
 
 /** What a remote export could not include. */
 export interface RemoteExportReport {
@@ -15,20 +20,39 @@ export interface RemoteExportReport {
   configUnreadable: boolean;
 }
 
-/** Every leaf key under the mount, depth-first in list order (sorted byte-wise by the server). */
-export async function* walkKeys(store: KvV2Store, prefix = ''): AsyncGenerator<string> {
-  for (const entry of await store.list(prefix)) {
-    const path = `${prefix}${entry}`;
-    if (entry.endsWith('/')) yield* walkKeys(store, path);
-    else yield path;
+/**
+ * Every leaf key under `prefix`, depth-first in list order (each folder sorted byte-wise by the
+ * server), listing up to `concurrency` folders at once. A failed listing stops the walk once the
+ * listings in flight are done and is thrown as an {@link ItemFailedError} naming the folder.
+ */
+export async function listKeys(store: KvV2Store, concurrency: number, prefix = ''): Promise<string[]> {
+  const limiter = new Limiter(concurrency);
+  try {
+    return await listTree(store, limiter, prefix);
+  } catch (error) {
+    await limiter.stop(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
+}
+
+async function listTree(store: KvV2Store, limiter: Limiter, prefix: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await limiter.run(() => store.list(prefix));
+  } catch (error) {
+    throw error instanceof ItemFailedError ? error : new ItemFailedError(-1, prefix, 0, error);
+  }
+  // Folders are listed side by side, but their keys are joined in list order.
+  const parts = await Promise.all(entries.map((entry) => (entry.endsWith('/') ? listTree(store, limiter, `${prefix}${entry}`) : Promise.resolve([`${prefix}${entry}`]))));
+  return parts.flat();
 }
 
 /** Builds a {@link StoreDocument} from a live mount: config, metadata and readable versions. */
 export async function exportRemote(
   store: KvV2Store,
-  options: { latestOnly: boolean; onKey?: (path: string, count: number) => void },
+  options: { latestOnly: boolean; concurrency?: number; onKey?: (path: string, count: number) => void },
 ): Promise<{ document: StoreDocument; report: RemoteExportReport }> {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const report: RemoteExportReport = { keys: 0, versions: 0, unreadable: 0, configUnreadable: false };
   let config: MountConfig;
   try {
@@ -39,44 +63,62 @@ export async function exportRemote(
     report.configUnreadable = true;
   }
   const document: StoreDocument = { format: 1, config, keys: {} };
-  for await (const path of walkKeys(store)) {
-    let metadata: KeyMetadata;
-    try {
-      metadata = await store.readMetadata(path);
-    } catch (error) {
-      if (SecretNotFoundError.is(error)) continue; // removed while we walked
-      throw error;
-    }
-    const record = keyRecord(metadata);
-    const numbers = Object.keys(metadata.versions)
-      .map(Number)
-      .filter((n) => !options.latestOnly || n === metadata.currentVersion)
-      .sort((a, b) => a - b);
-    for (const number of numbers) {
-      const state = metadata.versions[number];
-      if (state === undefined) continue;
-      const version: VersionRecord = {
-        createdTime: state.createdTime.toISOString(),
-        deletionTime: state.deletionTime === null ? null : state.deletionTime.toISOString(),
-        destroyed: state.destroyed,
-      };
-      if (!state.destroyed) {
-        try {
-          version.data = (await store.read(path, { version: number })).data;
-        } catch (error) {
-          if (!SecretNotFoundError.is(error)) throw error;
-          report.unreadable++;
-          continue;
-        }
-      }
-      record.versions[String(number)] = version;
-      report.versions++;
-    }
-    setOwn(document.keys, path, record);
+  const paths = await listKeys(store, concurrency);
+  const exported = await mapBounded(
+    paths,
+    concurrency,
+    (path) => exportKey(store, path, options.latestOnly),
+    (path) => path,
+    (path, completed) => options.onKey?.(path, completed),
+  );
+  // Assembled in walk order, so the snapshot is the same whatever order the reads finished in.
+  exported.forEach((key, index) => {
+    if (key === null) return;
+    setOwn(document.keys, paths[index] as string, key.record);
     report.keys++;
-    options.onKey?.(path, report.keys);
-  }
+    report.versions += key.versions;
+    report.unreadable += key.unreadable;
+  });
   return { document, report };
+}
+
+/** One key's record as the API shows it, or null when it was removed while the export ran. */
+async function exportKey(store: KvV2Store, path: string, latestOnly: boolean): Promise<{ record: KeyRecord; versions: number; unreadable: number } | null> {
+  let metadata: KeyMetadata;
+  try {
+    metadata = await store.readMetadata(path);
+  } catch (error) {
+    if (SecretNotFoundError.is(error)) return null; // removed while we walked
+    throw error;
+  }
+  const record = keyRecord(metadata);
+  let versions = 0;
+  let unreadable = 0;
+  const numbers = Object.keys(metadata.versions)
+    .map(Number)
+    .filter((n) => !latestOnly || n === metadata.currentVersion)
+    .sort((a, b) => a - b);
+  for (const number of numbers) {
+    const state = metadata.versions[number];
+    if (state === undefined) continue;
+    const version: VersionRecord = {
+      createdTime: state.createdTime.toISOString(),
+      deletionTime: state.deletionTime === null ? null : state.deletionTime.toISOString(),
+      destroyed: state.destroyed,
+    };
+    if (!state.destroyed) {
+      try {
+        version.data = (await store.read(path, { version: number })).data;
+      } catch (error) {
+        if (!SecretNotFoundError.is(error)) throw error;
+        unreadable++;
+        continue;
+      }
+    }
+    record.versions[String(number)] = version;
+    versions++;
+  }
+  return { record, versions, unreadable };
 }
 
 function keyRecord(metadata: KeyMetadata): KeyRecord {
@@ -106,49 +148,90 @@ export interface RemoteImportReport {
 /**
  * Replays a validated snapshot onto a live mount: per key, its settings (one metadata write),
  * then each version with data as a new write (check-and-set on the version just written), and a
- * soft delete for versions that were deleted. Keys not in the snapshot are left alone. Not atomic:
- * a failure leaves the keys before it imported.
+ * soft delete for versions that were deleted. Keys not in the snapshot are left alone. Up to
+ * `concurrency` keys are replayed at once; each key's own requests stay in order. Not atomic: a
+ * failure stops the import once the keys in progress are done and is thrown as an
+ * {@link ItemFailedError} naming the key (and counting the keys imported by then).
  */
 export async function importRemote(
   store: KvV2Store,
   document: StoreDocument,
-  options: { writeConfig: boolean; now: Date; onKey?: (path: string, done: number, total: number) => void },
+  options: { writeConfig: boolean; now: Date; concurrency?: number; onKey?: (path: string, done: number, total: number) => void },
 ): Promise<RemoteImportReport> {
   const report: RemoteImportReport = { keys: 0, versions: 0, skipped: 0 };
   if (options.writeConfig) await store.writeConfig(document.config);
   const paths = Object.keys(document.keys).sort();
-  for (const path of paths) {
-    const record = document.keys[path] as KeyRecord;
-    const existing = await readMetadataOrNull(store, path);
+  const done = await mapBounded(
+    paths,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    (path) => importKey(store, path, document.keys[path] as KeyRecord, options.now),
+    (path) => path,
+    (path, completed) => options.onKey?.(path, completed, paths.length),
+  );
+  for (const key of done) {
+    report.keys++;
+    report.versions += key.versions;
+    report.skipped += key.skipped;
+  }
+  return report;
+}
+
+// Most imports go into keys that do not exist yet, so the key is first written as new (metadata
+// CAS 0, data CAS 0) and its metadata read only when the server answers that it exists: one
+// request per key fewer than reading first. Either way the CAS values make the outcome exact.
+async function importKey(store: KvV2Store, path: string, record: KeyRecord, now: Date): Promise<{ versions: number; skipped: number }> {
+  let versions = 0;
+  let skipped = 0;
+  const settings = (metadataCas: number): MetadataUpdate => {
     const update: MetadataUpdate = {
       maxVersions: record.maxVersions,
       casRequired: record.casRequired,
       deleteVersionAfter: record.deleteVersionAfter,
       customMetadata: record.customMetadata ?? {},
-      metadataCas: existing?.currentMetadataVersion ?? 0,
+      metadataCas,
     };
     if (record.metadataCasRequired) update.metadataCasRequired = true;
-    await store.writeMetadata(path, update);
-    let current = existing?.currentVersion ?? 0;
-    const numbers = Object.keys(record.versions)
-      .map(Number)
-      .sort((a, b) => a - b);
-    for (const number of numbers) {
-      const version = record.versions[String(number)] as VersionRecord;
-      if (version.data === undefined) {
-        report.skipped++;
-        continue;
-      }
-      current = (await store.write(path, version.data, { cas: current })).version;
-      if (version.deletionTime !== null && Date.parse(version.deletionTime) <= options.now.getTime()) {
-        await store.delete(path, { versions: [current] });
-      }
-      report.versions++;
-    }
-    report.keys++;
-    options.onKey?.(path, report.keys, paths.length);
+    return update;
+  };
+  let existing: KeyMetadata | null = null;
+  try {
+    await store.writeMetadata(path, settings(0));
+  } catch (error) {
+    if (!isCasMismatch(error, 'metadata_cas_mismatch')) throw error;
+    existing = await readMetadataOrNull(store, path);
+    await store.writeMetadata(path, settings(existing?.currentMetadataVersion ?? 0));
   }
-  return report;
+  let current = existing?.currentVersion ?? 0;
+  // Whether `current` is known to be the key's version (read, or returned by a write).
+  let known = existing !== null;
+  const numbers = Object.keys(record.versions)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const number of numbers) {
+    const version = record.versions[String(number)] as VersionRecord;
+    if (version.data === undefined) {
+      skipped++;
+      continue;
+    }
+    try {
+      current = (await store.write(path, version.data, { cas: current })).version;
+    } catch (error) {
+      if (known || !isCasMismatch(error, 'cas_mismatch')) throw error;
+      // The key had versions although its metadata was never written through the metadata API.
+      current = (await store.readMetadata(path)).currentVersion;
+      current = (await store.write(path, version.data, { cas: current })).version;
+    }
+    known = true;
+    if (version.deletionTime !== null && Date.parse(version.deletionTime) <= now.getTime()) {
+      await store.delete(path, { versions: [current] });
+    }
+    versions++;
+  }
+  return { versions, skipped };
+}
+
+function isCasMismatch(error: unknown, code: 'cas_mismatch' | 'metadata_cas_mismatch'): boolean {
+  return CheckAndSetError.is(error) && error.code === code;
 }
 
 async function readMetadataOrNull(store: KvV2Store, path: string): Promise<KeyMetadata | null> {

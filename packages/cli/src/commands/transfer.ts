@@ -4,6 +4,7 @@ import { InvalidRequestError, KvError, type BaseKeyValueStore } from '@kv2/core'
 import type { StoreDocument } from '@kv2/local';
 import { BACKEND_GROUP, chooseBackend, describeBackend, forMount, openStore, type BackendChoice } from '../backend.js';
 import type { CommandSpec } from '../command.js';
+import { CONCURRENCY_FLAG, concurrencyFlag, ItemFailedError } from '../concurrency.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import type { FlagSpec, ParsedFlags } from '../flags.js';
@@ -32,6 +33,13 @@ async function withStore<T>(ctx: CommandContext, flags: ParsedFlags, command: st
     return await fn(opened.store, choice);
   } catch (error) {
     if (KvError.is(error)) throw new CliError(`${command} failed on the ${describeBackend(choice)}: ${error.message}`);
+    // A server import or export names the key (or folder) it stopped at.
+    if (error instanceof ItemFailedError && KvError.is(error.cause)) {
+      const done = command === 'import' ? `; ${error.completed} keys were imported before it stopped, the rest were not` : '';
+      const where = error.label === '' ? 'the mount root' : JSON.stringify(error.label);
+      throw new CliError(`${command} failed at ${where} on the ${describeBackend(choice)}: ${error.cause.message}${done}`);
+    }
+    if (error instanceof ItemFailedError) throw error.cause;
     throw error;
   } finally {
     await opened.close();
@@ -52,15 +60,18 @@ goes to FILE (created with mode 0600; it holds secrets) or to stdout. kv2 import
 store, so it moves data between backends and seeds test fixtures.
 
 From a server, the snapshot holds what the API shows: metadata and every readable version. The data
-of soft-deleted versions cannot be read through the API; those versions are left out (and counted).`,
+of soft-deleted versions cannot be read through the API; those versions are left out (and counted).
+Up to -concurrency keys are read at once; the snapshot is the same whatever order they arrive in.
+A failed request stops the export (nothing is written) and names the key.`,
   examples: ['kv2 export snapshot.json', 'kv2 export -latest-only > fixtures.json', 'BAO_ADDR=http://127.0.0.1:8200 kv2 export -mount=secret prod.json'],
   flags: [
-    { title: 'Command options', flags: [{ name: 'latest-only', kind: 'bool', description: 'Only the current version of each key.' }, MOUNT] },
+    { title: 'Command options', flags: [{ name: 'latest-only', kind: 'bool', description: 'Only the current version of each key.' }, MOUNT, CONCURRENCY_FLAG] },
     BACKEND_GROUP,
   ],
   async run(ctx, flags) {
     const [file] = positionals(flags, this.name, 0, 1);
     const latestOnly = flags.bool('latest-only') === true;
+    const concurrency = concurrencyFlag(flags, this.name);
     return withStore(ctx, flags, this.name, async (store, choice) => {
       const local = snapshotStore(store);
       let document: StoreDocument;
@@ -69,7 +80,7 @@ of soft-deleted versions cannot be read through the API; those versions are left
         document = await local.exportDocument({ latestOnly });
       } else {
         const progress = new Progress(ctx.stderr, ctx.stderr.isTTY);
-        const result = await exportRemote(store, { latestOnly, onKey: (path, n) => progress.update(`exporting… ${n} keys (${path})`) });
+        const result = await exportRemote(store, { latestOnly, concurrency, onKey: (path, n) => progress.update(`exporting… ${n} keys (${path})`) });
         progress.done(`read ${result.report.keys} keys`);
         document = result.document;
         if (result.report.unreadable > 0) note += `; ${result.report.unreadable} soft-deleted versions left out (their data is not readable through the API)`;
@@ -102,9 +113,10 @@ stay (merge); with -replace the store becomes exactly the snapshot.
 
 Into a server the snapshot is replayed through the API, key by key: the key's settings, then each
 version that has data as a new write (soft-deleted ones are deleted again; destroyed ones are
-skipped). Version numbers and timestamps are the server's, not the snapshot's; keys not in the
-snapshot are left alone; a failure part-way leaves the keys before it imported. The mount config is
-only written with -allow-mount-config.
+skipped), up to -concurrency keys at once (each key's requests in order). Version numbers and
+timestamps are the server's, not the snapshot's; keys not in the snapshot are left alone. A failure
+part-way stops the import once the keys in progress are done and names the key; the keys imported
+by then stay. The mount config is only written with -allow-mount-config.
 
 Progress goes to stderr on a terminal, or always with -progress.`,
   examples: ['kv2 import snapshot.json', 'kv2 import -replace -file=test/fixtures.json fixtures.json', 'kv2 export | kv2 import -address=http://127.0.0.1:8200 -mount=secret'],
@@ -116,12 +128,14 @@ Progress goes to stderr on a terminal, or always with -progress.`,
         { name: 'progress', kind: 'bool', description: 'Show progress on stderr even when it is not a terminal.' },
         { name: 'allow-mount-config', kind: 'bool', description: "Servers: also write the snapshot's mount config (it changes the whole mount)." },
         MOUNT,
+        CONCURRENCY_FLAG,
       ],
     },
     BACKEND_GROUP,
   ],
   async run(ctx, flags) {
     const [file] = positionals(flags, this.name, 0, 1);
+    const concurrency = concurrencyFlag(flags, this.name);
     const progress = new Progress(ctx.stderr, flags.bool('progress') === true || ctx.stderr.isTTY);
     const source = file === undefined || file === '-' ? 'stdin' : file;
     if (file === undefined && ctx.stdinIsTTY) throw new UsageError('give the snapshot FILE, or pipe it in (kv2 export | kv2 import …)', this.name);
@@ -157,6 +171,7 @@ Progress goes to stderr on a terminal, or always with -progress.`,
       const report = await importRemote(store, document, {
         writeConfig: allowConfig,
         now: new Date(),
+        concurrency,
         onKey: (path, done, total) => progress.update(`importing… ${done}/${total} keys (${path})`),
       });
       progress.done(`imported ${report.keys}/${keys} keys`);
