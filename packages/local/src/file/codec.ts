@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject, type MountConfig } from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '../engine/document.js';
 import type { DataCipher, EncryptionHeader, EncryptionSecret } from './encryption.js';
@@ -34,7 +35,6 @@ export interface JournalCommit {
   readonly keys: ReadonlyMap<string, KeyRecord | null>;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const FIRST_ENTRY = Buffer.from('\n    ');
 const NEXT_ENTRY = Buffer.from(',\n    ');
 const END = Buffer.from('\n  }\n}');
@@ -78,12 +78,10 @@ export class DocumentCodec {
    * wrong one (or has a key and the file is not encrypted).
    */
   async decode(bytes: Uint8Array): Promise<StoreContent> {
-    let text: string;
-    try {
-      text = UTF8.decode(bytes);
-    } catch {
-      throw this.#corrupted('it is not valid UTF-8 text');
-    }
+    // isUtf8 then toString: both native and several times faster than a fatal TextDecoder on a large file.
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!isUtf8(buffer)) throw this.#corrupted('it is not valid UTF-8 text');
+    const text = buffer.toString('utf8');
     if (text.trim() === '') throw this.#corrupted('the file is empty');
     let value: unknown;
     try {
