@@ -41,7 +41,7 @@ export { cloneJsonObject, cloneJsonValue, getOwn, isPlainObject, setOwn, type Js
 export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';
-export { formatDuration, parseDuration } from './durations.js';
+export { durationSeconds, formatDuration, MAX_DURATION_SECONDS, parseDuration } from './durations.js';
 export {
   booleanValue,
   casOption,

@@ -16,6 +16,7 @@ import type { Outcome } from './commands.js';
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
 import {
   addVersion,
+  deletionTimeAfter,
   effectiveDeleteAfter,
   isDeleted,
   newKeyRecord,
@@ -119,7 +120,7 @@ export function undelete(doc: StoreDocument, rawPath: string, rawVersions: unkno
   const path = normalizeSecretPath(rawPath, 'write');
   const versions = versionList(rawVersions, 'No version number provided');
   const after = effectiveDeleteAfter(getOwn(doc.keys, path), doc.config);
-  const deletionTime = after > 0 ? new Date(now.getTime() + after * 1000).toISOString() : null;
+  const deletionTime = deletionTimeAfter(now, after);
   return changeVersions(doc, path, versions, (state) =>
     state.destroyed || state.deletionTime === deletionTime ? undefined : { ...state, deletionTime },
   );

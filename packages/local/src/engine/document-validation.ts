@@ -1,4 +1,4 @@
-import { InvalidRequestError, isPlainObject, KvError, normalizeSecretPath } from '@kv2/core';
+import { InvalidRequestError, isPlainObject, KvError, MAX_DURATION_SECONDS, normalizeSecretPath } from '@kv2/core';
 import { DOCUMENT_FORMAT, type StoreDocument } from './document.js';
 
 const UINT32_MAX = 4_294_967_295;
@@ -18,7 +18,7 @@ export function validateDocument(value: unknown): StoreDocument {
   integer(config.maxVersions, 'config.maxVersions', 0, UINT32_MAX);
   boolean(config.casRequired, 'config.casRequired');
   boolean(config.metadataCasRequired, 'config.metadataCasRequired');
-  integer(config.deleteVersionAfter, 'config.deleteVersionAfter', -1);
+  integer(config.deleteVersionAfter, 'config.deleteVersionAfter', -1, MAX_DURATION_SECONDS);
   const keys = object(doc.keys, 'keys');
   for (const path of Object.keys(keys)) {
     const where = `keys[${JSON.stringify(path)}]`;
@@ -39,7 +39,7 @@ function validateKey(value: unknown, where: string): void {
   integer(key.maxVersions, `${where}.maxVersions`, 0, UINT32_MAX);
   boolean(key.casRequired, `${where}.casRequired`);
   boolean(key.metadataCasRequired, `${where}.metadataCasRequired`);
-  integer(key.deleteVersionAfter, `${where}.deleteVersionAfter`, 0);
+  integer(key.deleteVersionAfter, `${where}.deleteVersionAfter`, 0, MAX_DURATION_SECONDS);
   if (key.customMetadata !== null) {
     const custom = object(key.customMetadata, `${where}.customMetadata`);
     for (const name of Object.keys(custom)) {
