@@ -19,7 +19,8 @@ const UNIT_NANOS: Record<string, number> = {
  */
 export const MAX_DURATION_SECONDS = 9_223_372_036;
 
-const MAX_DURATION_NANOS = 9_223_372_036_854_775_807;
+// 2^63 nanoseconds: the first duration Go's int64 cannot hold.
+const NANOS_OVERFLOW = 2 ** 63;
 
 /**
  * Checks a duration given as whole seconds: a safe integer within ±{@link MAX_DURATION_SECONDS}.
@@ -56,7 +57,7 @@ export function parseDuration(input: string | number, field = 'duration'): numbe
   for (const part of (match[2] as string).matchAll(/(\d*\.?\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
     nanos += Number.parseFloat(part[1] as string) * (UNIT_NANOS[part[2] as string] as number);
   }
-  if (!(nanos <= MAX_DURATION_NANOS)) throw tooLong(field, input);
+  if (!(nanos < NANOS_OVERFLOW)) throw tooLong(field, input);
   const seconds = Math.trunc(nanos / 1e9);
   return match[1] === '-' ? -seconds : seconds;
 }
