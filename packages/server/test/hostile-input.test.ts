@@ -51,3 +51,38 @@ describe('report 1: a duration beyond Go\'s int64 nanoseconds is refused, never 
   });
 });
 
+
+function nestedObject(depth: number): unknown {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+
+describe('report 5: data nested thousands deep gets a short typed error at every door', () => {
+  it.each([3000, 5000, 100_000])('library write and patch refuse data %d deep with invalid_data', async (depth) => {
+    const store = new MemoryKeyValueStore();
+    await store.write('k', { x: 1 });
+    for (const attempt of [() => store.write('k', { d: nestedObject(depth) }), () => store.patch('k', { d: nestedObject(depth) })]) {
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(InvalidRequestError.is(error)).toBe(true);
+      expect((error as InvalidRequestError).code).toBe('invalid_data');
+      expect((error as Error).message).toMatch(/nested more than 512 levels deep/);
+      expect((error as Error).message.length).toBeLessThan(200);
+    }
+    expect((await store.read('k')).data).toEqual({ x: 1 });
+    await store.close();
+  });
+
+  it.each([3000, 5000, 1_000_000])('HTTP write and patch refuse arrays %d deep with a short 400', async (depth) => {
+    const body = `{"data":{"x":${'['.repeat(depth)}1${']'.repeat(depth)}}}`;
+    for (const method of ['POST', 'PATCH']) {
+      const answer = await s.call(method, '/v1/secret/data/k', { body });
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({ errors: [expect.stringMatching(/nested more than 512 levels deep/)] });
+      expect(answer.text.length).toBeLessThan(300);
+    }
+  });
+});
