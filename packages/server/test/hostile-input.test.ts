@@ -86,3 +86,21 @@ describe('report 5: data nested thousands deep gets a short typed error at every
     }
   });
 });
+
+describe('report 7: a body that is not valid JSON is never quoted back', () => {
+  it('names the character and offset, not the content', async () => {
+    const answer = await s.call('POST', '/v1/secret/data/x', { body: '{"data":{"password":S3CRET-VALUE}}' });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual({ errors: ["failed to decode JSON input: invalid character 'S' looking for beginning of value (offset 20)"] });
+    expect(answer.text).not.toContain('3CRET');
+    expect(answer.text).not.toContain('password');
+  });
+
+  it('also for PATCH, and for a truncated body (Go\'s "unexpected EOF")', async () => {
+    const patch = await s.call('PATCH', '/v1/secret/data/x', { body: '{"data":{"password":"S3CRET-VALUE"' });
+    expect(patch.json).toEqual({ errors: ['failed to decode JSON input: unexpected EOF'] });
+    const garbage = await s.call('PATCH', '/v1/secret/data/x', { body: '{"data":{"password":"S3CRET\u0001VALUE"}}' });
+    expect(garbage.status).toBe(400);
+    expect(garbage.text).not.toContain('S3CRET');
+  });
+});
