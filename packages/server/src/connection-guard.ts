@@ -23,8 +23,6 @@ export const TLS_TO_HTTP_MESSAGE =
 export class ConnectionGuard {
   readonly #busy = new WeakMap<object, number>();
   readonly #answered = new WeakSet<object>();
-  /** Answers waiting for the connection's response in progress to finish. */
-  readonly #deferred = new WeakMap<object, () => void>();
 
   /** Counts `req`'s response as in progress on its connection until it finishes or fails. */
   track(req: IncomingMessage, res: ServerResponse): void {
@@ -32,14 +30,8 @@ export class ConnectionGuard {
     this.#busy.set(socket, (this.#busy.get(socket) ?? 0) + 1);
     res.once('close', () => {
       const left = (this.#busy.get(socket) ?? 1) - 1;
-      if (left > 0) {
-        this.#busy.set(socket, left);
-        return;
-      }
-      this.#busy.delete(socket);
-      const answer = this.#deferred.get(socket);
-      this.#deferred.delete(socket);
-      answer?.();
+      if (left > 0) this.#busy.set(socket, left);
+      else this.#busy.delete(socket);
     });
   }
 
@@ -79,16 +71,15 @@ export class ConnectionGuard {
   /**
    * Writes a complete response and closes the connection, reading and discarding what the client
    * still sends for a moment so that it sees the answer rather than a reset. With a response in
-   * progress on the connection the answer waits until that response has been written.
+   * progress on the connection (Node's parser failed on what followed a request, e.g. the client
+   * ended the connection in the middle of a body), an answer would interleave with it and the
+   * request may wait for bytes the dead parser will never deliver: the connection is destroyed,
+   * as Node itself does, which aborts that request.
    */
   #answer(socket: Duplex, status: number, message: string | undefined): void {
     if (this.#answered.has(socket) || socket.destroyed) return;
-    if ((this.#busy.get(socket) ?? 0) > 0) {
-      if (!this.#deferred.has(socket)) this.#deferred.set(socket, () => this.#answer(socket, status, message));
-      return;
-    }
     this.#answered.add(socket);
-    if (!socket.writable) {
+    if ((this.#busy.get(socket) ?? 0) > 0 || !socket.writable) {
       socket.destroy();
       return;
     }
