@@ -216,7 +216,12 @@ interface StreamSocket extends Socket {
   _handle: { isStreamBase?: boolean; _consumed?: boolean } | null;
 }
 
-function isStreamSocket(socket: unknown): socket is StreamSocket {
+/**
+ * True when `socket` is a TCP socket whose handle Node's HTTP server would read natively — the one
+ * place kv2 relies on Node's private socket internals (`_handle.isStreamBase`, `_handle._consumed`).
+ * `test/node-internals.test.ts` fails loudly on a Node version where this stops holding.
+ */
+export function isStreamSocket(socket: unknown): socket is StreamSocket {
   if (!(socket instanceof Socket)) return false;
   const handle = (socket as StreamSocket)._handle;
   return typeof handle === 'object' && handle !== null && handle.isStreamBase === true && handle._consumed !== true;
