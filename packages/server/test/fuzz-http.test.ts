@@ -21,7 +21,7 @@ import { createServer, type KvServer } from '../src/index.js';
 
 const TOKEN = 'fuzz-root-token';
 const SEED = envInteger('FC_SEED') ?? Math.floor(Math.random() * 0x7fffffff);
-const RUNS = envInteger('FC_RUNS') ?? 150;
+const RUNS = envInteger('FC_RUNS') ?? 100;
 /** Longest wait for the server to finish one exchange; far above a healthy server's answer. */
 const PATIENCE_MS = 8000;
 
@@ -288,14 +288,19 @@ function exchange(bytes: Buffer, cuts: number[]): Promise<{ text: string; closed
   });
 }
 
-/** Waits until the store's content stops changing (a request cut off by a half-close may still be finishing). */
+/**
+ * Waits until the store is quiet: no lock directory in the folder (a write holds it, or one
+ * queued behind it is still retrying for it) and the content unchanged over 100 ms. A request
+ * cut off by a closed connection may still be finishing its write.
+ */
 async function settle(): Promise<void> {
-  let previous = JSON.stringify(await store.exportDocument());
-  for (let i = 0; i < 40; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  let previous = '';
+  for (let i = 0; i < 120; i++) {
+    const locked = (await readdir(folder, { withFileTypes: true })).some((entry) => entry.isDirectory());
     const current = JSON.stringify(await store.exportDocument());
-    if (current === previous) return;
+    if (!locked && current === previous) return;
     previous = current;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
