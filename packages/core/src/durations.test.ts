@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './durations.js';
+import { durationSeconds, formatDuration, MAX_DURATION_SECONDS, parseDuration } from './durations.js';
 import { InvalidRequestError } from './errors.js';
 
 describe('parseDuration', () => {
@@ -42,5 +42,30 @@ describe('formatDuration', () => {
   ])('%d seconds is %j, as Go prints it', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
     expect(parseDuration(text)).toBe(seconds);
+  });
+});
+
+describe('the duration bound (Go parses durations into int64 nanoseconds)', () => {
+  it('accepts the largest duration Go accepts', () => {
+    expect(MAX_DURATION_SECONDS).toBe(9_223_372_036);
+    expect(parseDuration('2562047h')).toBe(2_562_047 * 3600);
+    expect(parseDuration(MAX_DURATION_SECONDS)).toBe(MAX_DURATION_SECONDS);
+    expect(parseDuration(String(MAX_DURATION_SECONDS))).toBe(MAX_DURATION_SECONDS);
+    expect(parseDuration(`-${MAX_DURATION_SECONDS}`)).toBe(-MAX_DURATION_SECONDS);
+  });
+
+  it.each<string | number>(['3000000000h', '2562048h', '9999999999h', '106752d', '9223372037', '-9223372037s', 9_223_372_037, 8.64e12, 9e15, Number.MAX_VALUE, '1e400'])(
+    'refuses %j with invalid_parameter',
+    (input) => {
+      expect(() => parseDuration(input, 'delete_version_after')).toThrow(InvalidRequestError);
+    },
+  );
+
+  it('durationSeconds checks a seconds count against the bound', () => {
+    expect(durationSeconds(0, 'x')).toBe(0);
+    expect(durationSeconds(-MAX_DURATION_SECONDS, 'x')).toBe(-MAX_DURATION_SECONDS);
+    for (const bad of [MAX_DURATION_SECONDS + 1, -MAX_DURATION_SECONDS - 1, 8.64e12, 1.5, Number.NaN, Infinity, '5', null]) {
+      expect(() => durationSeconds(bad, 'delete_version_after')).toThrow(InvalidRequestError);
+    }
   });
 });

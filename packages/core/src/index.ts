@@ -52,11 +52,11 @@ export {
   type KvErrorOptions,
   type NotFoundReason,
 } from './errors.js';
-export { cloneJsonObject, cloneJsonValue, getOwn, isPlainObject, setOwn, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
+export { cloneJsonObject, cloneJsonValue, getOwn, isPlainObject, MAX_JSON_DEPTH, setOwn, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
 export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';
-export { formatDuration, parseDuration } from './durations.js';
+export { durationSeconds, formatDuration, MAX_DURATION_SECONDS, parseDuration } from './durations.js';
 export { DEFAULT_MOUNT_CONFIG, UINT32_MAX } from './constants.js';
 export {
   booleanValue,

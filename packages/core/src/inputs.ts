@@ -1,3 +1,4 @@
+import { durationSeconds } from './durations.js';
 import { InvalidRequestError } from './errors.js';
 import { validateCustomMetadata } from './custom-metadata.js';
 import { cloneJsonObject, type JsonObject } from './json.js';
@@ -84,6 +85,7 @@ export function keyDeleteAfter(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new InvalidRequestError(`delete_version_after must be whole seconds, got ${describe(value)}`, 'invalid_parameter');
   }
+  durationSeconds(value, 'delete_version_after');
   if (value < 0) {
     throw new InvalidRequestError(
       `${REQUEST_MESSAGES.fieldValidation}: error converting input for field "delete_version_after": cannot provide negative value '${value}'`,
@@ -101,6 +103,7 @@ export function mountDeleteAfter(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new InvalidRequestError('delete_version_after must be whole seconds', 'invalid_parameter');
   }
+  durationSeconds(value, 'delete_version_after');
   return value < 0 ? -1 : value;
 }
 

@@ -57,7 +57,7 @@ describe('cloneJsonObject', () => {
   it('rejects cycles instead of overflowing the stack', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => cloneJsonObject(cyclic)).toThrow(/nested too deeply/);
+    expect(() => cloneJsonObject(cyclic)).toThrow(/nested more than 512 levels deep/);
   });
 
   it('accepts null-prototype objects', () => {

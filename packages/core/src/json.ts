@@ -7,8 +7,12 @@ export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue
 /** A JSON object: what KV v2 stores as one version of a secret. */
 export type JsonObject = { [key: string]: JsonValue };
 
-// Deeper than this is almost certainly a cycle; JSON from a server is never this deep.
-const MAX_DEPTH = 512;
+/**
+ * The deepest nesting of objects and arrays kv2 stores. Deeper is almost certainly a cycle or an
+ * attack; every recursive walk over stored data (copying, merge patch, subkeys, JSON output) then
+ * stays far from the call stack's limit, so no door ever throws a bare RangeError.
+ */
+export const MAX_JSON_DEPTH = 512;
 
 /** True for `{...}` literals and `JSON.parse` objects; false for arrays, class instances, null. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -49,7 +53,7 @@ function cloneValue(value: unknown, where: string, depth: number): JsonValue {
       return value === 0 ? 0 : value;
     case 'object':
       if (value === null) return null;
-      if (depth >= MAX_DEPTH) throw invalid(where, 'is nested too deeply (or is circular)');
+      if (depth >= MAX_JSON_DEPTH) throw invalid(shortPath(where), `is nested more than ${MAX_JSON_DEPTH} levels deep (or is circular)`);
       if (Array.isArray(value)) {
         const out: JsonValue[] = new Array<JsonValue>(value.length);
         for (let i = 0; i < value.length; i++) out[i] = cloneValue(value[i], `${where}[${i}]`, depth + 1);
@@ -82,6 +86,11 @@ export function setOwn<V>(map: Record<string, V>, key: string, value: V): void {
   } else {
     map[key] = value;
   }
+}
+
+// A path 512 levels deep would make a kilobyte-long message: keep its start.
+function shortPath(where: string): string {
+  return where.length <= 60 ? where : `${where.slice(0, 60)}…`;
 }
 
 function invalid(where: string, problem: string): InvalidRequestError {

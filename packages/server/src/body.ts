@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, RequestTooLargeError } from '@kv2/core';
 import type { Params } from './fields.js';
+import { describeJsonSyntaxError } from './json-syntax.js';
 
 /** OpenBao's default `max_request_size`: 32 MiB. */
 export const DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -141,8 +142,9 @@ export function parseBody(body: Buffer, options: BodyOptions): Params | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new InvalidRequestError(`failed to decode JSON input: ${decodeProblem(error)}`, 'invalid_request');
+  } catch {
+    // Never V8's message: it quotes the body around the error, secrets included.
+    throw new InvalidRequestError(`failed to decode JSON input: ${describeJsonSyntaxError(body)}`, 'invalid_request');
   }
   if (parsed === null) return null;
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -152,14 +154,6 @@ export function parseBody(body: Buffer, options: BodyOptions): Params | null {
     );
   }
   return parsed as Params;
-}
-
-const END_OF_INPUT = /end of (?:JSON )?input/i;
-
-function decodeProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // Go says "unexpected EOF" for truncated input; V8 says "Unexpected end of JSON input".
-  return END_OF_INPUT.test(message) ? 'unexpected EOF' : message;
 }
 
 function isFormContentType(contentType: string | undefined): boolean {

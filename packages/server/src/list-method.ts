@@ -21,7 +21,11 @@ const HEX = /^[0-9a-fA-F]{1,13}$/;
 /** Heads larger than this are not interpreted (Node's own limit is 16 KiB; it answers 431). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_LINE_BYTES = 16 * 1024;
-const MAX_METHOD_BYTES = 64;
+/**
+ * Longer methods are not rewritten (Node's parser then refuses the request). Go has no limit of
+ * its own below the head size, so any plausible length gets the same 405 as a short one.
+ */
+export const MAX_METHOD_BYTES = 1024;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -39,6 +43,26 @@ const PASSTHROUGH = 6;
 type State = typeof HEAD | typeof BODY | typeof CHUNK_SIZE | typeof CHUNK_DATA | typeof CHUNK_DATA_END | typeof TRAILERS | typeof PASSTHROUGH;
 
 const GET = Buffer.from('GET', 'latin1');
+
+// RFC 9110 token characters, the only bytes a method may contain.
+const TOKEN_BYTE = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TOKEN_BYTE[c.charCodeAt(0)] = 1;
+
+/**
+ * False when `buf[start, end)` cannot be the start of a request line: a byte that is not a token
+ * character before the first space, an empty method, or a method longer than MAX_METHOD_BYTES.
+ * Input that is not HTTP (a TLS handshake, NUL bytes, a binary protocol) is then forwarded to
+ * the parser at once, which refuses it, instead of being held while waiting for a line end.
+ */
+function couldBeRequestLine(buf: Buffer, start: number, end: number): boolean {
+  const limit = Math.min(end, start + MAX_METHOD_BYTES + 1);
+  for (let i = start; i < limit; i++) {
+    const c = buf[i] as number;
+    if (c === SP) return i > start;
+    if (TOKEN_BYTE[c] !== 1) return false;
+  }
+  return limit - start <= MAX_METHOD_BYTES;
+}
 
 /**
  * Finds the end of a request head in `buf[from, limit)`: the index just past the line feed of
@@ -159,6 +183,11 @@ export class RequestFramer {
   /** An incomplete chunk-size or trailer line. */
   #line = '';
 
+  /** True while an incomplete request head is held back (the header timeout runs meanwhile). */
+  get holdingHead(): boolean {
+    return this.#pendingLength > 0;
+  }
+
   /** True once the framer has stopped interpreting the stream. */
   get passthrough(): boolean {
     return this.#state === PASSTHROUGH;
@@ -192,6 +221,11 @@ export class RequestFramer {
           }
           while (pos < n && (chunk[pos] === CR || chunk[pos] === LF)) pos++;
           if (pos === n) break;
+          if (!couldBeRequestLine(chunk, pos, n)) {
+            this.#state = PASSTHROUGH;
+            pos = n;
+            break;
+          }
           const { end } = findHeadEnd(chunk, pos, pos, n);
           if (end < 0) {
             if (pos > runStart) emit(chunk.subarray(runStart, pos));
@@ -266,6 +300,12 @@ export class RequestFramer {
     const room = MAX_HEAD_BYTES + 4 - before;
     const appended = Math.min(chunk.length - pos, room);
     this.#hold(chunk.subarray(pos, pos + appended));
+    if (!couldBeRequestLine(this.#pending, 0, this.#pendingLength)) {
+      const withheld = Buffer.from(this.#pending.subarray(0, before));
+      this.#pendingLength = 0;
+      this.#state = PASSTHROUGH;
+      return { head: withheld, consumed: 0 };
+    }
     const { end, lineStart } = findHeadEnd(this.#pending, 0, this.#scanFrom, this.#pendingLength);
     if (end < 0) {
       this.#scanFrom = lineStart;

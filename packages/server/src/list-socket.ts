@@ -32,6 +32,49 @@ export function lingeringClose(socket: Socket): void {
 
 type WriteCallback = (error?: Error | null) => void;
 
+/** The header timeout of framed connections. */
+export interface HeadTimeout {
+  /** How long a request head may take to arrive, from the connection's start or its first byte. */
+  readonly ms: number;
+  /**
+   * Called when it did not arrive in time; returns false to wait another period (the server has
+   * a response in progress on the connection).
+   */
+  readonly onTimeout: (connection: Duplex) => boolean;
+}
+
+/**
+ * Runs the header timeout of one connection. The framer holds an incomplete head back from
+ * Node's parser (see {@link RequestFramer}), so Node's own `headersTimeout` cannot see it: the
+ * deadline runs here, from the connection's start until its first head is complete, and from the
+ * first byte of each later head until that head is complete. Call the returned function after
+ * every chunk the framer has taken.
+ */
+function watchHeads(connection: Duplex, framer: RequestFramer, timeout: HeadTimeout | undefined): () => void {
+  if (timeout === undefined) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+  const arm = (): void => {
+    timer ??= setTimeout(fire, timeout.ms).unref();
+  };
+  const fire = (): void => {
+    timer = undefined;
+    if (connection.destroyed || framer.passthrough || (started && !framer.holdingHead)) return;
+    if (!timeout.onTimeout(connection)) arm();
+  };
+  arm();
+  connection.once('close', () => clearTimeout(timer));
+  return () => {
+    started = true;
+    if (framer.holdingHead && !framer.passthrough) {
+      arm();
+    } else if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+  };
+}
+
 /**
  * A TCP connection as the HTTP server sees it: the bytes read pass through a
  * {@link RequestFramer} (so LIST and other unknown methods reach Node's parser), the bytes
@@ -49,15 +92,22 @@ export class ListMethodSocket extends Duplex {
     if (!this.push(bytes)) this.#socket.pause();
   };
 
-  /** @param socket - the accepted TCP connection; this object owns it from now on. */
-  constructor(socket: Socket) {
+  /**
+   * @param socket - the accepted TCP connection; this object owns it from now on.
+   * @param headTimeout - the header timeout, if any.
+   */
+  constructor(socket: Socket, headTimeout?: HeadTimeout) {
     super({
       allowHalfOpen: true,
       readableHighWaterMark: socket.readableHighWaterMark,
       writableHighWaterMark: socket.writableHighWaterMark,
     });
     this.#socket = socket;
-    socket.on('data', (chunk: Buffer) => this.#framer.transform(chunk, this.#emit));
+    const watch = watchHeads(this, this.#framer, headTimeout);
+    socket.on('data', (chunk: Buffer) => {
+      this.#framer.transform(chunk, this.#emit);
+      watch();
+    });
     socket.on('end', () => this.push(null));
     socket.on('error', (error) => this.destroy(error));
     socket.on('close', () => {
@@ -166,7 +216,12 @@ interface StreamSocket extends Socket {
   _handle: { isStreamBase?: boolean; _consumed?: boolean } | null;
 }
 
-function isStreamSocket(socket: unknown): socket is StreamSocket {
+/**
+ * True when `socket` is a TCP socket whose handle Node's HTTP server would read natively — the one
+ * place kv2 relies on Node's private socket internals (`_handle.isStreamBase`, `_handle._consumed`).
+ * `test/node-internals.test.ts` fails loudly on a Node version where this stops holding.
+ */
+export function isStreamSocket(socket: unknown): socket is StreamSocket {
   if (!(socket instanceof Socket)) return false;
   const handle = (socket as StreamSocket)._handle;
   return typeof handle === 'object' && handle !== null && handle.isStreamBase === true && handle._consumed !== true;
@@ -179,8 +234,9 @@ function isStreamSocket(socket: unknown): socket is StreamSocket {
  * framer) is switched off by marking the handle as already consumed — the flag Node itself sets
  * for that purpose.
  */
-function frameReads(socket: StreamSocket): void {
+function frameReads(socket: StreamSocket, headTimeout: HeadTimeout | undefined): void {
   const framer = new RequestFramer();
+  const watch = watchHeads(socket, framer, headTimeout);
   const push = socket.push.bind(socket);
   let flowing = true;
   const emit = (bytes: Buffer): void => {
@@ -190,6 +246,7 @@ function frameReads(socket: StreamSocket): void {
     if (!Buffer.isBuffer(chunk)) return push(chunk, encoding);
     flowing = true;
     framer.transform(chunk, emit);
+    watch();
     return flowing;
   };
   socket.destroySoon = (): void => lingeringClose(socket);
@@ -202,8 +259,9 @@ function frameReads(socket: StreamSocket): void {
  * `GET` with the `x-kv2-original-method` header). TCP sockets keep their native write path (see
  * {@link frameReads}); other `net.Socket`s are wrapped in a {@link ListMethodSocket} (Node
  * documents that any Duplex may be a connection); other Duplex streams are served unchanged.
+ * `headTimeout` bounds how long a request head may take on framed connections.
  */
-export function installListMethodSupport(server: Server): void {
+export function installListMethodSupport(server: Server, headTimeout?: HeadTimeout): void {
   const builtIn = server.listeners('connection') as Array<(socket: Duplex) => void>;
   if (builtIn.length !== 1) throw new Error('unexpected http.Server: expected exactly one connection listener');
   const connectionListener = builtIn[0] as (socket: Duplex) => void;
@@ -212,10 +270,10 @@ export function installListMethodSupport(server: Server): void {
     if (socket instanceof ListMethodSocket) {
       connectionListener.call(server, socket);
     } else if (isStreamSocket(socket)) {
-      frameReads(socket);
+      frameReads(socket, headTimeout);
       connectionListener.call(server, socket);
     } else if (socket instanceof Socket) {
-      connectionListener.call(server, new ListMethodSocket(socket));
+      connectionListener.call(server, new ListMethodSocket(socket, headTimeout));
     } else {
       // Some other Duplex injected by the embedding code: served as it is (no LIST rewriting).
       connectionListener.call(server, socket);

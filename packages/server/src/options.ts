@@ -56,6 +56,12 @@ export interface ServerOptions {
   maxRequestBytes?: number | undefined;
   /** Largest number of JSON strings (keys + string values) in a body. Default 1000, as OpenBao. */
   maxJsonStrings?: number | undefined;
+  /**
+   * How long a client may take to send a request head, from the connection's start (or the first
+   * byte of a later request on a keep-alive connection); then it gets 408 and the connection is
+   * closed. Default 10 000 ms, as OpenBao's `http_read_header_timeout`.
+   */
+  headerTimeoutMs?: number | undefined;
   /** Where log entries go. Default: nowhere. */
   logger?: ServerLogger | undefined;
   /**

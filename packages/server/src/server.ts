@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RequestTooLargeError } from '@kv2/core';
 import { TokenCheck } from './auth.js';
 import { DEFAULT_MAX_JSON_STRINGS, DEFAULT_MAX_REQUEST_BYTES, declaresTooLarge, RequestAbortedError } from './body.js';
+import { ConnectionGuard, DEFAULT_HEADER_TIMEOUT_MS } from './connection-guard.js';
 import { dispatch, type DispatchContext } from './dispatch.js';
 import { errorReply, isUnexpected } from './errors.js';
 import { installListMethodSupport } from './list-socket.js';
@@ -89,6 +90,7 @@ class Kv2Server implements KvServer {
   readonly #shutdownTimeoutMs: number;
   readonly #signals: boolean;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #guard = new ConnectionGuard();
   #address: ServerAddress | undefined;
   #closing = false;
   #closePromise: Promise<void> | undefined;
@@ -127,8 +129,20 @@ class Kv2Server implements KvServer {
       this.#resolveClosed = resolve;
     });
 
-    this.#http = createHttpServer((req, res) => this.#accept(req, res));
-    installListMethodSupport(this.#http);
+    const headerTimeoutMs = positiveInteger(options.headerTimeoutMs, DEFAULT_HEADER_TIMEOUT_MS, 'headerTimeoutMs');
+    this.#http = createHttpServer(
+      {
+        // For heads that reach Node's parser directly (connections the framer does not read, or
+        // after it stopped interpreting): Node answers through 'clientError', below.
+        headersTimeout: headerTimeoutMs,
+        requestTimeout: Math.max(300_000, headerTimeoutMs + 1),
+        connectionsCheckingInterval: Math.min(1000, headerTimeoutMs),
+      },
+      (req, res) => this.#accept(req, res),
+    );
+    installListMethodSupport(this.#http, { ms: headerTimeoutMs, onTimeout: this.#guard.onHeadTimeout });
+    this.#http.on('clientError', this.#guard.onClientError);
+    this.#http.on('connect', this.#guard.onConnect);
     this.#http.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
       if (declaresTooLarge(req, this.#context.maxRequestBytes)) {
         // Refused before the client sends a byte of the body.
@@ -208,6 +222,7 @@ class Kv2Server implements KvServer {
   }
 
   #accept(req: IncomingMessage, res: ServerResponse): void {
+    this.#guard.track(req, res);
     const work = this.#handle(req, res);
     this.#inFlight.add(work);
     void work.then(() => this.#inFlight.delete(work));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_HEAD_BYTES, ORIGINAL_METHOD_HEADER, RequestFramer } from '../src/list-method.js';
+import { MAX_HEAD_BYTES, MAX_METHOD_BYTES, ORIGINAL_METHOD_HEADER, RequestFramer } from '../src/list-method.js';
 
 /** Runs `chunks` through one framer and returns everything it emitted, as text. */
 function frame(chunks: Array<string | Buffer>): { output: string; passthrough: boolean } {
@@ -77,6 +77,44 @@ describe('RequestFramer', () => {
     expect(out).toEqual([]);
     framer.transform(Buffer.from('\n\r\nGET /z HTTP/1.1\r\n\r\n'), emit);
     expect(out.join('')).toBe(`${rewritten('LIST', ' /x HTTP/1.1')}Host: y\r\n\r\nGET /z HTTP/1.1\r\n\r\n`);
+  });
+
+  it('forwards input that cannot be a request line at once instead of waiting for a line end (TLS, NUL bytes)', () => {
+    const hello = Buffer.from('16030100c4010000c00303abababab', 'hex');
+    for (const input of [hello, Buffer.alloc(5000), Buffer.from(' /a HTTP/1.1'), Buffer.from('GE\u0000T /a'), Buffer.from('A'.repeat(MAX_METHOD_BYTES + 1))]) {
+      const framer = new RequestFramer();
+      const out: Buffer[] = [];
+      framer.transform(input, (b) => out.push(Buffer.from(b)));
+      expect(Buffer.concat(out).equals(input)).toBe(true);
+      expect(framer.passthrough).toBe(true);
+      expect(framer.holdingHead).toBe(false);
+    }
+  });
+
+  it('also once a held head turns out not to be a request line', () => {
+    const framer = new RequestFramer();
+    const out: Buffer[] = [];
+    framer.transform(Buffer.from('LIS'), (b) => out.push(Buffer.from(b)));
+    expect(framer.holdingHead).toBe(true);
+    framer.transform(Buffer.from('T\u0016\u0003'), (b) => out.push(Buffer.from(b)));
+    expect(Buffer.concat(out).toString('latin1')).toBe('LIST\u0016\u0003');
+    expect(framer.passthrough).toBe(true);
+  });
+
+  it('rewrites long methods the same way as short ones (64 and 65 characters alike)', () => {
+    for (const method of ['A'.repeat(64), 'A'.repeat(65), 'B'.repeat(MAX_METHOD_BYTES)]) {
+      expect(frame([`${method} /a HTTP/1.1\r\n\r\n`]).output).toBe(`${rewritten(method, ' /a HTTP/1.1')}\r\n`);
+    }
+  });
+
+  it('says when it holds an incomplete head (for the header timeout)', () => {
+    const framer = new RequestFramer();
+    const emit = (): void => {};
+    expect(framer.holdingHead).toBe(false);
+    framer.transform(Buffer.from('GET /a HTTP/1.1\r\nHo'), emit);
+    expect(framer.holdingHead).toBe(true);
+    framer.transform(Buffer.from('st: x\r\n\r\n'), emit);
+    expect(framer.holdingHead).toBe(false);
   });
 
   it('gives up on heads larger than the limit instead of buffering them', () => {

@@ -11,6 +11,7 @@ import type { Outcome } from './commands.js';
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
 import {
   addVersion,
+  deletionTimeAfter,
   effectiveDeleteAfter,
   isDeleted,
   newKeyRecord,
@@ -104,7 +105,7 @@ export function softDelete(doc: StoreDocument, { path, versions }: OperationArgs
 // Undelete restarts the delete_version_after timer from now, even for versions that were live.
 export function undelete(doc: StoreDocument, { path, versions }: OperationArgs['undelete'], now: Date) {
   const after = effectiveDeleteAfter(getOwn(doc.keys, path), doc.config);
-  const deletionTime = after > 0 ? new Date(now.getTime() + after * 1000).toISOString() : null;
+  const deletionTime = deletionTimeAfter(now, after);
   return changeVersions(doc, path, versions, (state) =>
     state.destroyed || state.deletionTime === deletionTime ? undefined : { ...state, deletionTime },
   );

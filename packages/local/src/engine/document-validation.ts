@@ -1,4 +1,4 @@
-import { InvalidRequestError, isPlainObject, KvError, normalizeSecretPath, UINT32_MAX } from '@kv2/core';
+import { InvalidRequestError, isPlainObject, KvError, MAX_DURATION_SECONDS, normalizeSecretPath, UINT32_MAX } from '@kv2/core';
 import { DOCUMENT_FORMAT, type StoreDocument } from './document.js';
 
 /**
@@ -16,7 +16,7 @@ export function validateDocument(value: unknown): StoreDocument {
   integer(config.maxVersions, 'config.maxVersions', '', 0, UINT32_MAX);
   boolean(config.casRequired, 'config.casRequired');
   boolean(config.metadataCasRequired, 'config.metadataCasRequired');
-  integer(config.deleteVersionAfter, 'config.deleteVersionAfter', '', -1);
+  integer(config.deleteVersionAfter, 'config.deleteVersionAfter', '', -1, MAX_DURATION_SECONDS);
   const keys = object(doc.keys, 'keys');
   for (const path of Object.keys(keys)) {
     if (canonical(path) !== path) fail(`keys[${JSON.stringify(path)}]`, 'is not a canonical secret path');
@@ -38,7 +38,7 @@ function validateKey(value: unknown, path: string): void {
   integer(key.maxVersions, at, '.maxVersions', 0, UINT32_MAX);
   boolean(key.casRequired, at, '.casRequired');
   boolean(key.metadataCasRequired, at, '.metadataCasRequired');
-  integer(key.deleteVersionAfter, at, '.deleteVersionAfter', 0);
+  integer(key.deleteVersionAfter, at, '.deleteVersionAfter', 0, MAX_DURATION_SECONDS);
   if (key.customMetadata !== null) {
     const custom = isPlainObject(key.customMetadata) ? key.customMetadata : fail(at('.customMetadata'), 'must be an object');
     for (const name of Object.keys(custom)) {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import type { MountConfig } from '@kv2/core';
+import { MAX_DURATION_SECONDS, type MountConfig } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord, VersionRecord } from './document.js';
-import { addVersion, isoTimestamp, newKeyRecord } from './lifecycle.js';
+import { addVersion, deletionTimeAfter, isoTimestamp, newKeyRecord } from './lifecycle.js';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const config = (maxVersions: number): MountConfig => ({ maxVersions, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 });
@@ -58,5 +58,21 @@ describe('isoTimestamp', () => {
   it('is toISOString, also when the same millisecond or an earlier one comes again', () => {
     const times = [0, 1, 1, 1_700_000_000_123, 1_700_000_000_123, 5, 8.64e15, -62198755200000];
     for (const time of times) expect(isoTimestamp(new Date(time))).toBe(new Date(time).toISOString());
+  });
+});
+
+describe('deletionTimeAfter', () => {
+  it('is null for 0 and negative, now + seconds otherwise', () => {
+    expect(deletionTimeAfter(NOW, 0)).toBeNull();
+    expect(deletionTimeAfter(NOW, -1)).toBeNull();
+    expect(deletionTimeAfter(NOW, 60)).toBe('2026-01-01T00:01:00.000Z');
+  });
+
+  it('never throws a RangeError for a value that would overflow a Date (a hand-edited store)', () => {
+    for (const huge of [8.64e12, 9e15, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, Infinity]) {
+      const iso = deletionTimeAfter(NOW, huge) as string;
+      expect(Date.parse(iso)).toBe(NOW.getTime() + MAX_DURATION_SECONDS * 1000);
+    }
+    expect(deletionTimeAfter(NOW, Number.NaN)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { JsonObject, MountConfig } from '@kv2/core';
+import { MAX_DURATION_SECONDS, type JsonObject, type MountConfig } from '@kv2/core';
 import type { KeyRecord, VersionRecord } from './document.js';
 
 /** OpenBao's `defaultMaxVersions`. */
@@ -32,6 +32,16 @@ export function effectiveDeleteAfter(record: KeyRecord | undefined, config: Moun
   if (key === 0) return mount;
   if (mount === 0) return key;
   return Math.min(key, mount);
+}
+
+/**
+ * The deletion time of a version written (or undeleted) at `now` under `deleteAfter` seconds, or
+ * null for never. Inputs are bounded to {@link MAX_DURATION_SECONDS}; a larger value can only come
+ * from a hand-edited store, and is clamped so that the date stays valid (no RangeError).
+ */
+export function deletionTimeAfter(now: Date, deleteAfter: number): string | null {
+  if (!(deleteAfter > 0)) return null;
+  return new Date(now.getTime() + Math.min(deleteAfter, MAX_DURATION_SECONDS) * 1000).toISOString();
 }
 
 /** A record for a key seen for the first time. */
@@ -68,7 +78,7 @@ export function addVersion(record: KeyRecord, data: JsonObject, now: Date, confi
   const versions = prune ? versionsAfter(record.versions, lastPruned, version, limit) : { ...record.versions };
   versions[String(version)] = {
     createdTime,
-    deletionTime: deleteAfter > 0 ? new Date(now.getTime() + deleteAfter * 1000).toISOString() : null,
+    deletionTime: deletionTimeAfter(now, deleteAfter),
     destroyed: false,
     data,
   };
