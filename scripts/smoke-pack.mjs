@@ -6,8 +6,8 @@
 //   1. starts `npx kv2 server -memory -address 127.0.0.1:0`, then `kv2 kv put` and
 //      `kv2 kv get -field` through it (no tsx, no TypeScript at run time);
 //   2. imports every package from ESM, and checks KvError.is() across the ESM and CommonJS copies;
-//   3. runs a jest test (CommonJS, no flags) using MemoryKeyValueStore and its clock as a fake,
-//      and FileKeyValueStore;
+//   3. runs jest tests (CommonJS, no flags): MemoryKeyValueStore and its clock as a fake,
+//      runConformance, FileKeyValueStore;
 //   4. compiles strict TypeScript files using every package's public types, skipLibCheck off,
 //      under nodenext (ESM and CommonJS files), bundler and node10 resolution;
 //   5. runs describeConformance from @kv2/conformance/vitest on MemoryKeyValueStore.
@@ -254,6 +254,13 @@ test('MemoryKeyValueStore as a fake, its clock moved by the test', async () => {
   await store.close();
 });
 
+test('runConformance from CommonJS', async () => {
+  const { formatReport, runConformance } = require('@kv2/conformance');
+  const report = await runConformance({ create: ({ now }) => new MemoryKeyValueStore({ now }) }, { numRuns: 5 });
+  if (report.failed.length > 0) throw new Error(formatReport(report));
+  expect(report.passed.length).toBeGreaterThan(150);
+}, 120_000);
+
 test('FileKeyValueStore from CommonJS', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kv2-jest-'));
   try {
@@ -349,7 +356,7 @@ async function main() {
   writeFiles({ 'jest/store.test.js': JEST_TEST });
   const jest = spawnSync('npx', ['jest', '--ci'], { cwd: project, env, encoding: 'utf8' });
   console.log(jest.stderr.trim().split('\n').slice(-6).join('\n'));
-  check(jest.status === 0 && /Tests:\s+2 passed, 2 total/.test(jest.stderr), 'jest ran 2 tests and both passed');
+  check(jest.status === 0 && /Tests:\s+3 passed, 3 total/.test(jest.stderr), 'jest ran 3 tests and all passed');
 
   step('4. strict TypeScript against the published types (skipLibCheck off)');
   typeFiles();
