@@ -232,6 +232,18 @@ assert.ok(cjs.SecretNotFoundError.is(error) && cjs.KvError.is(error) && !cjs.Che
 console.log('esm ok');
 `;
 
+const CJS_CHECK = `const assert = require('node:assert/strict');
+const { OpenBaoKeyValueStore } = require('@kv2/openbao');
+const { createServer } = require('@kv2/server');
+const { behaviours } = require('@kv2/conformance');
+const { main, processContext } = require('@kv2/cli');
+
+assert.equal(typeof OpenBaoKeyValueStore, 'function');
+assert.equal(typeof createServer, 'function');
+assert.ok(behaviours.length > 100);
+main(['--version'], processContext()).then((code) => assert.equal(code, 0));
+`;
+
 const JEST_TEST = `const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -348,9 +360,12 @@ async function main() {
   install(files);
   await cli();
 
-  step('2. import every package from ESM');
+  step('2. import every package from ESM (and require() it from CommonJS)');
   writeFiles({ 'esm-check.mjs': ESM_CHECK });
   check(run('node', ['esm-check.mjs']).includes('esm ok'), 'ESM imports work and KvError.is() sees across the ESM and CommonJS copies');
+
+  writeFiles({ 'cjs-check.cjs': CJS_CHECK });
+  check(run('node', ['cjs-check.cjs']).trim() === 'kv2 0.1.0', 'require() of every package works; the CommonJS CLI prints its version');
 
   step('3. jest, CommonJS, no flags');
   writeFiles({ 'jest/store.test.js': JEST_TEST });
