@@ -3,7 +3,8 @@
 // the package's name. Inside the repository the packages run from their TypeScript sources; dist/
 // is only what `pnpm pack` puts in a tarball.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig, type UserConfig } from 'tsdown';
 
 /** The entry points of each public package (each one is a subpath in its `exports`). */
@@ -20,6 +21,13 @@ const cwd = process.cwd();
 const { name } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { name: string };
 const entry = ENTRIES[name];
 if (entry === undefined) throw new Error(`tsdown.config.ts: no build is defined for ${name}`);
+
+/** lowdb's MIT licence, which must travel with the copy of its `Low` class in @kv2/local's CommonJS build. */
+function lowdbNotice(): string {
+  const main = createRequire(join(cwd, 'package.json')).resolve('lowdb'); // …/lowdb/lib/index.js
+  const license = readFileSync(join(dirname(dirname(main)), 'LICENSE'), 'utf8').trim();
+  return `/*! This file includes the Low class of lowdb (https://github.com/typicode/lowdb):\n\n${license}\n*/`;
+}
 
 const library: UserConfig = {
   cwd,
@@ -38,6 +46,7 @@ const library: UserConfig = {
       deps: { alwaysBundle: (id: string): boolean => id === 'lowdb', onlyBundle: false, skipNodeModulesBundle: false },
     },
   },
+  banner: ({ format }) => (name === '@kv2/local' && format === 'cjs' ? { js: lowdbNotice() } : undefined),
   // .js (ESM) beside .cjs (CommonJS), as the packages are "type": "module".
   fixedExtension: false,
   // import.meta.url (the CLI reads its own package.json) also works in the CommonJS build.
