@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '.ci/*.mjs', 'packages/cli/bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '.ci/*.mjs', 'scripts/*.mjs', 'packages/cli/bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // TypeScript itself reports undefined names, with Node's globals known.
@@ -23,5 +23,5 @@ export default tseslint.config(
     },
   },
   // CI helper scripts are plain JavaScript reading untyped JSON: lint them without type information.
-  { files: ['.ci/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['.ci/**/*.mjs', 'scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

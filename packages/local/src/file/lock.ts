@@ -1,6 +1,6 @@
 import { mkdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { InvalidRequestError, StoreUnavailableError } from '@kv2/core';
-import lockfile from 'proper-lockfile';
+import lockfile, { type LockOptions } from 'proper-lockfile';
 import { isNotFound } from './identity.js';
 
 /**
@@ -105,7 +105,7 @@ export const LOCK_FS = {
  * - `lockfilePath`: spelled out (`<file>.lock`, a folder) so it does not depend on a default.
  * - `fs`: {@link LOCK_FS} instead of graceful-fs (synchronous calls on the lock folder).
  */
-export function lockfileOptions(file: string, settings: FileLockSettings, onCompromised: (error: Error) => void): lockfile.LockOptions {
+export function lockfileOptions(file: string, settings: FileLockSettings, onCompromised: (error: Error) => void): LockOptions {
   return {
     stale: settings.staleMs,
     update: settings.updateMs,

@@ -1,12 +1,16 @@
+// Runs here rather than in @kv2/local's tests so that the two packages do not depend on each other.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describeConformance } from '@kv2/conformance/vitest';
+import { FileKeyValueStore } from '@kv2/local';
 import { afterAll } from 'vitest';
-import { FileKeyValueStore } from '../src/index.js';
-import { makeTempDir, removeTempDir } from './fixtures/temp-dir.js';
+import { describeConformance } from '../src/vitest.js';
+
+const removeTempDir = (dir: string): Promise<void> => rm(dir, { recursive: true, force: true });
 
 // Every store gets its own folder (the store creates it) under one temporary root.
-const root = await makeTempDir('kv2-file-conformance-');
+const root = await mkdtemp(join(tmpdir(), 'kv2-file-conformance-'));
 afterAll(() => removeTempDir(root));
 let stores = 0;
 const freshFile = (): string => join(root, `store-${++stores}`, 'store.json');

@@ -1,4 +1,0 @@
-import { describeConformance } from '@kv2/conformance/vitest';
-import { MemoryKeyValueStore } from '../src/index.js';
-
-describeConformance('MemoryKeyValueStore', { create: ({ now }) => new MemoryKeyValueStore({ now }) });
