@@ -392,7 +392,7 @@ beforeAll(async () => {
   await store.write(SENTINEL, { keep: 'me' });
   server = createServer({ store, token: TOKEN, headerTimeoutMs: 3000 });
   port = (await server.listen({ port: 0, host: '127.0.0.1' })).port;
-  console.log(`fuzz-http: seed ${SEED}, ${RUNS} runs (replay: FC_SEED=${SEED} npx vitest run packages/server/test/fuzz-http.test.ts)`);
+  console.log(`fuzz-http: seed ${SEED}, ${RUNS} runs (replay: FC_SEED=${SEED} npx vitest run --config vitest.slow.config.ts packages/server/test/fuzz-http.slow.test.ts)`);
 });
 
 afterAll(async () => {
