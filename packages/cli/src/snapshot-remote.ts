@@ -1,4 +1,4 @@
-import { CheckAndSetError, PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
+import { DEFAULT_MOUNT_CONFIG, isDeletedAt, CheckAndSetError, PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '@kv2/local';
 import { DEFAULT_CONCURRENCY, ItemFailedError, Limiter, mapBounded } from './concurrency.js';
 
@@ -59,7 +59,7 @@ export async function exportRemote(
     config = await store.readConfig();
   } catch (error) {
     if (!PermissionDeniedError.is(error)) throw error;
-    config = { maxVersions: 0, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 };
+    config = { ...DEFAULT_MOUNT_CONFIG };
     report.configUnreadable = true;
   }
   const document: StoreDocument = { format: 1, config, keys: {} };
@@ -222,7 +222,7 @@ async function importKey(store: KvV2Store, path: string, record: KeyRecord, now:
       current = (await store.write(path, version.data, { cas: current })).version;
     }
     known = true;
-    if (version.deletionTime !== null && Date.parse(version.deletionTime) <= now.getTime()) {
+    if (isDeletedAt(version.deletionTime, now)) {
       await store.delete(path, { versions: [current] });
     }
     versions++;

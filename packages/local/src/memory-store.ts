@@ -2,6 +2,7 @@ import type { MountConfigUpdate, StoreCapabilities } from '@kv2/core';
 import type { Command, CommandResult } from './engine/commands.js';
 import { emptyDocument, type StoreDocument } from './engine/document.js';
 import { applyChanges, executeCommand } from './engine/engine.js';
+import { ListingCache } from './engine/listing.js';
 import { EngineKeyValueStore } from './engine-store.js';
 
 /** Options for {@link MemoryKeyValueStore}. */
@@ -28,6 +29,7 @@ const CAPABILITIES: StoreCapabilities = Object.freeze({ extensions: true, mountC
 export class MemoryKeyValueStore extends EngineKeyValueStore {
   // Private fields stay out of util.inspect and JSON.stringify: the store holds secrets.
   readonly #doc: StoreDocument;
+  readonly #listings = new ListingCache();
   readonly #now: () => Date;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -44,8 +46,8 @@ export class MemoryKeyValueStore extends EngineKeyValueStore {
   }
 
   protected override async execute<C extends Command>(command: C): Promise<CommandResult<C>> {
-    const outcome = executeCommand(this.#doc, command, this.#now());
-    applyChanges(this.#doc, outcome.changes);
+    const outcome = executeCommand(this.#doc, command, this.#now(), this.#listings);
+    applyChanges(this.#doc, outcome.changes, this.#listings);
     return outcome.result;
   }
 

@@ -11,12 +11,11 @@ import type { Outcome } from './commands.js';
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
 import {
   addVersion,
-  deletionTimeAfter,
-  effectiveDeleteAfter,
   isDeleted,
+  scheduledDeletionTime,
   newKeyRecord,
 } from './lifecycle.js';
-import { listChildren } from './listing.js';
+import { listChildren, type ListingCache } from './listing.js';
 import { copyData, subkeysOf, versionMetadata } from './views.js';
 import { done, keyChange, requireRecord } from './outcome.js';
 
@@ -104,8 +103,7 @@ export function softDelete(doc: StoreDocument, { path, versions }: OperationArgs
 
 // Undelete restarts the delete_version_after timer from now, even for versions that were live.
 export function undelete(doc: StoreDocument, { path, versions }: OperationArgs['undelete'], now: Date) {
-  const after = effectiveDeleteAfter(getOwn(doc.keys, path), doc.config);
-  const deletionTime = deletionTimeAfter(now, after);
+  const deletionTime = scheduledDeletionTime(getOwn(doc.keys, path), doc.config, now);
   return changeVersions(doc, path, versions, (state) =>
     state.destroyed || state.deletionTime === deletionTime ? undefined : { ...state, deletionTime },
   );
@@ -126,8 +124,9 @@ export function deleteLatest(doc: StoreDocument, { path }: OperationArgs['delete
   );
 }
 
-export function list(doc: StoreDocument, { path }: OperationArgs['list']): string[] {
-  return listChildren(doc.keys, path === '' ? '' : `${path}/`);
+export function list(doc: StoreDocument, { path }: OperationArgs['list'], listings: ListingCache | undefined): string[] {
+  const prefix = path === '' ? '' : `${path}/`;
+  return listings === undefined ? listChildren(doc.keys, prefix) : listings.list(doc.keys, prefix);
 }
 
 export function subkeys(doc: StoreDocument, { path, version, depth: rawDepth }: OperationArgs['subkeys'], now: Date) {

@@ -7,7 +7,7 @@ import type {
   Outcome,
 } from './commands.js';
 import type { StoreDocument } from './document.js';
-import { forgetListings } from './listing.js';
+import type { ListingCache } from './listing.js';
 import { keyMetadata, mountConfig } from './views.js';
 import {
   deleteLatest,
@@ -31,19 +31,21 @@ import { exportDocument, importDocument } from './snapshot-commands.js';
  * arguments are trusted: `BaseKeyValueStore` checks and normalises them (see OperationArgs), so
  * a host must build commands only from those hooks' arguments. It never
  * modifies `doc`; a rejected command throws before producing anything, so the host's state is
- * exactly as it was. Apply the changes with {@link applyChanges}.
+ * exactly as it was. Apply the changes with {@link applyChanges}. The engine keeps no state of
+ * its own: a store that lists often passes the {@link ListingCache} it keeps beside `doc`.
  */
-export function executeCommand<C extends Command>(doc: StoreDocument, command: C, now: Date): Outcome<CommandResult<C>> {
-  const outcome = run(doc, command, now);
+export function executeCommand<C extends Command>(doc: StoreDocument, command: C, now: Date, listings?: ListingCache): Outcome<CommandResult<C>> {
+  const outcome = run(doc, command, now, listings);
   return outcome as Outcome<CommandResult<C>>;
 }
 
 /**
  * Commits the changes of an {@link Outcome} to `doc` (in place) and returns the changes that
- * undo them (apply those to get `doc` back as it was). This is the only way a document's `keys`
- * may gain or lose keys: listings are remembered per key map (see listing.ts).
+ * undo them (apply those to get `doc` back as it was). This is the commit step: the only way a
+ * document's `keys` may gain or lose keys, and so the one place that tells the store's
+ * {@link ListingCache} (if it keeps one) to forget its listings.
  */
-export function applyChanges(doc: StoreDocument, changes: readonly Change[]): Change[] {
+export function applyChanges(doc: StoreDocument, changes: readonly Change[], listings?: ListingCache): Change[] {
   const undo: Change[] = [];
   for (const change of changes) {
     if (change.kind === 'config') {
@@ -54,11 +56,11 @@ export function applyChanges(doc: StoreDocument, changes: readonly Change[]): Ch
     const previous = getOwn(doc.keys, change.path);
     undo.push({ kind: 'key', path: change.path, record: previous ?? null });
     if (change.record === null) {
-      if (previous !== undefined) forgetListings(doc.keys);
+      if (previous !== undefined) listings?.forget();
       delete doc.keys[change.path];
     } else {
       // A new key changes listings; a new record for an existing key does not.
-      if (previous === undefined) forgetListings(doc.keys);
+      if (previous === undefined) listings?.forget();
       setOwn(doc.keys, change.path, change.record);
     }
   }
@@ -67,7 +69,7 @@ export function applyChanges(doc: StoreDocument, changes: readonly Change[]): Ch
 
 type AnyOutcome = Outcome<CommandResults[keyof CommandResults]>;
 
-function run(doc: StoreDocument, command: Command, now: Date): AnyOutcome {
+function run(doc: StoreDocument, command: Command, now: Date, listings: ListingCache | undefined): AnyOutcome {
   switch (command.op) {
     case 'read':
       return done(read(doc, command, now));
@@ -84,7 +86,7 @@ function run(doc: StoreDocument, command: Command, now: Date): AnyOutcome {
     case 'deleteLatest':
       return deleteLatest(doc, command, now);
     case 'list':
-      return done(list(doc, command));
+      return done(list(doc, command, listings));
     case 'readMetadata':
       return done(keyMetadata(requireRecord(doc, command.path)));
     case 'writeMetadata':

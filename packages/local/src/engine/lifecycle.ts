@@ -1,19 +1,12 @@
-import { MAX_DURATION_SECONDS, type JsonObject, type MountConfig } from '@kv2/core';
+import { isDeletedAt, MAX_DURATION_SECONDS, type JsonObject, type MountConfig } from '@kv2/core';
 import type { KeyRecord, VersionRecord } from './document.js';
 
 /** OpenBao's `defaultMaxVersions`. */
 export const DEFAULT_MAX_VERSIONS = 10;
 
-/**
- * Whether a version counts as soft-deleted at `now`.
- *
- * OpenBao tests `deletion_time < now` with nanosecond clocks. kv2's clock has milliseconds, so a
- * read in the same millisecond as a delete would still see the version live; kv2 therefore uses
- * `deletion_time <= now`. The only other effect is that a scheduled deletion takes effect at its
- * exact instant rather than one nanosecond after it.
- */
+/** Whether a version counts as soft-deleted at `now` (the rule: `isDeletedAt` in @kv2/core). */
 export function isDeleted(version: VersionRecord, now: Date): boolean {
-  return version.deletionTime !== null && Date.parse(version.deletionTime) <= now.getTime();
+  return isDeletedAt(version.deletionTime, now);
 }
 
 /** The version limit in force for a key: max(key, mount), or 10 when both are 0. */
@@ -35,6 +28,14 @@ export function effectiveDeleteAfter(record: KeyRecord | undefined, config: Moun
 }
 
 /**
+ * When a version written or undeleted at `now` is soft-deleted by `delete_version_after` (null:
+ * never): the one place that computes it, for write, patch and undelete alike.
+ */
+export function scheduledDeletionTime(record: KeyRecord | undefined, config: MountConfig, now: Date): string | null {
+  return deletionTimeAfter(now, effectiveDeleteAfter(record, config));
+}
+
+/**
  * The deletion time of a version written (or undeleted) at `now` under `deleteAfter` seconds, or
  * null for never. Inputs are bounded to {@link MAX_DURATION_SECONDS}; a larger value can only come
  * from a hand-edited store, and is clamped so that the date stays valid (no RangeError).
@@ -46,7 +47,7 @@ export function deletionTimeAfter(now: Date, deleteAfter: number): string | null
 
 /** A record for a key seen for the first time. */
 export function newKeyRecord(now: Date, currentMetadataVersion: number): KeyRecord {
-  const iso = isoTimestamp(now);
+  const iso = now.toISOString();
   return {
     currentVersion: 0,
     oldestVersion: 0,
@@ -70,15 +71,14 @@ export function newKeyRecord(now: Date, currentMetadataVersion: number): KeyReco
  */
 export function addVersion(record: KeyRecord, data: JsonObject, now: Date, config: MountConfig): KeyRecord {
   const version = record.currentVersion + 1;
-  const deleteAfter = effectiveDeleteAfter(record, config);
-  const createdTime = isoTimestamp(now);
+  const createdTime = now.toISOString();
   const limit = effectiveMaxVersions(record, config);
   const prune = version - record.oldestVersion >= limit;
   const lastPruned = prune ? version - limit : 0;
   const versions = prune ? versionsAfter(record.versions, lastPruned, version, limit) : { ...record.versions };
   versions[String(version)] = {
     createdTime,
-    deletionTime: deletionTimeAfter(now, deleteAfter),
+    deletionTime: scheduledDeletionTime(record, config, now),
     destroyed: false,
     data,
   };
@@ -107,18 +107,4 @@ function versionsAfter(versions: Record<string, VersionRecord>, lastPruned: numb
     if (Number(key) > lastPruned) kept[key] = versions[key] as VersionRecord;
   }
   return kept;
-}
-
-// Writes in the same millisecond (hundreds, in memory) share one timestamp text.
-let lastTime = Number.NaN;
-let lastIso = '';
-
-/** `now.toISOString()`, remembered for the last millisecond seen. */
-export function isoTimestamp(now: Date): string {
-  const time = now.getTime();
-  if (time !== lastTime) {
-    lastIso = now.toISOString();
-    lastTime = time;
-  }
-  return lastIso;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from './commands.js';
 import { emptyDocument, type StoreDocument } from './document.js';
 import { applyChanges, executeCommand } from './engine.js';
+import { ListingCache } from './listing.js';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const PATHS = ['a', 'a/b', 'a/b/c', 'a/d', 'b', 'b/x/y', 'c/d/e', '__proto__/z'];
@@ -34,9 +35,10 @@ describe('listing cache', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(mutation, fc.constantFrom(...FOLDERS)), { maxLength: 30 }), (steps) => {
         const doc = emptyDocument();
+        const listings = new ListingCache();
         for (const [command, folder] of steps) {
-          applyChanges(doc, executeCommand(doc, command, NOW).changes);
-          expect(executeCommand(doc, { op: 'list', path: folder }, NOW).result).toEqual(expectedListing(doc, folder));
+          applyChanges(doc, executeCommand(doc, command, NOW, listings).changes, listings);
+          expect(executeCommand(doc, { op: 'list', path: folder }, NOW, listings).result).toEqual(expectedListing(doc, folder));
         }
       }),
       { numRuns: 300 },
@@ -45,19 +47,29 @@ describe('listing cache', () => {
 
   it('hands out a new array each time, so a caller changing it changes nothing', () => {
     const doc = emptyDocument();
-    applyChanges(doc, executeCommand(doc, { op: 'write', path: 'a/b', data: { v: 1 } }, NOW).changes);
-    const first = executeCommand(doc, { op: 'list', path: 'a' }, NOW).result;
+    const listings = new ListingCache();
+    applyChanges(doc, executeCommand(doc, { op: 'write', path: 'a/b', data: { v: 1 } }, NOW).changes, listings);
+    const first = executeCommand(doc, { op: 'list', path: 'a' }, NOW, listings).result;
     first.push('intruder');
-    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW).result).toEqual(['b']);
+    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW, listings).result).toEqual(['b']);
   });
 
-  it('starts afresh for a new key map built from an old one (as the file store commits)', () => {
+  it('remembers a listing until a commit adds or removes a key, and not across a new record for an existing key', () => {
     const doc = emptyDocument();
-    applyChanges(doc, executeCommand(doc, { op: 'write', path: 'a/b', data: { v: 1 } }, NOW).changes);
-    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW).result).toEqual(['b']);
-    const next: StoreDocument = { ...doc, keys: { ...doc.keys } };
-    applyChanges(next, executeCommand(next, { op: 'write', path: 'a/c', data: { v: 1 } }, NOW).changes);
-    expect(executeCommand(next, { op: 'list', path: 'a' }, NOW).result).toEqual(['b', 'c']);
-    expect(executeCommand(doc, { op: 'list', path: 'a' }, NOW).result).toEqual(['b']);
+    const listings = new ListingCache();
+    const commit = (command: Command): void => void applyChanges(doc, executeCommand(doc, command, NOW, listings).changes, listings);
+    commit({ op: 'write', path: 'a/b', data: { v: 1 } });
+    expect(listings.list(doc.keys, 'a/')).toEqual(['b']);
+    // A new record for an existing key keeps the listing (the scan would give the same).
+    const scans = { n: 0 };
+    const counting = new Proxy(doc.keys, { ownKeys: (target) => (scans.n++, Reflect.ownKeys(target)) });
+    commit({ op: 'write', path: 'a/b', data: { v: 2 } });
+    expect(listings.list(counting, 'a/')).toEqual(['b']);
+    expect(scans.n).toBe(0);
+    commit({ op: 'write', path: 'a/c', data: { v: 1 } });
+    expect(listings.list(counting, 'a/')).toEqual(['b', 'c']);
+    expect(scans.n).toBe(1);
+    commit({ op: 'deleteMetadata', path: 'a/b' });
+    expect(listings.list(doc.keys, 'a/')).toEqual(['c']);
   });
 });

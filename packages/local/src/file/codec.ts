@@ -10,11 +10,6 @@ import { DOCUMENT_FORMAT } from '../engine/document.js';
 export interface FileEncryption {
   readonly header: EncryptionHeader;
   readonly cipher: DataCipher;
-  /**
-   * Set when a version's data fails authentication (it is decrypted lazily, on first use). From
-   * then on the store refuses to write, so the damaged file is not rewritten.
-   */
-  damage: StoreCorruptedError | undefined;
 }
 
 /** What the store keeps of its file: the engine's document and, for an encrypted file, its key. */
@@ -44,14 +39,14 @@ const ENTRY_PREFIX_LENGTH = '{\n  "keys": {\n    '.length;
 const ENTRY_SUFFIX_LENGTH = '\n  }\n}'.length;
 
 /**
- * Turns store files into {@link StoreContent} and back.
+ * Turns store files (snapshots and journal records) into {@link StoreContent} and back.
  *
- * Reading parses and fully validates the file; in an encrypted file each version's data is
- * decrypted only when something first touches it. Writing produces exactly
- * `JSON.stringify(fileDocument, null, 2)`, but from cached pieces: the engine replaces a key's
- * record whenever it changes it, so an unchanged record object is re-used as bytes and an
- * unchanged version is never re-encrypted. A write therefore costs about the size of the file,
- * not the cost of serialising (and encrypting) every secret again.
+ * Reading parses and fully validates the file, and decrypts every version of an encrypted file.
+ * Writing a snapshot produces exactly `JSON.stringify(fileDocument, null, 2)`, but from cached
+ * pieces: the engine replaces a key's record whenever it changes it, so an unchanged record
+ * object is re-used as bytes and an unchanged version is never re-encrypted. A compaction
+ * therefore costs about the size of the file, not the cost of serialising (and encrypting)
+ * every secret again.
  */
 export class DocumentCodec {
   readonly #file: string;
@@ -69,7 +64,7 @@ export class DocumentCodec {
   async create(doc: StoreDocument): Promise<StoreContent> {
     if (this.#secret === null) return { doc, encryption: null, journalSeq: 0 };
     const { header, cipher } = await this.#secret.createHeader();
-    return { doc, encryption: { header, cipher, damage: undefined }, journalSeq: 0 };
+    return { doc, encryption: { header, cipher }, journalSeq: 0 };
   }
 
   /**
@@ -105,8 +100,8 @@ export class DocumentCodec {
       throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is encrypted; open it with its key or passphrase`, 'encryption_key_required');
     }
     const cipher = await this.#secret.unlock(file.encryption, this.#file);
-    const encryption: FileEncryption = { header: file.encryption, cipher, damage: undefined };
-    return { doc: this.#lazyDocument(file, encryption), encryption, journalSeq };
+    const encryption: FileEncryption = { header: file.encryption, cipher };
+    return { doc: this.#openDocument(file, encryption), encryption, journalSeq };
   }
 
   /** The file's bytes for `content`: UTF-8 of pretty-printed JSON, identical to `JSON.stringify(…, null, 2)`. */
@@ -184,7 +179,7 @@ export class DocumentCodec {
     const asFile: Record<string, unknown> = { format: DOCUMENT_FORMAT, config: value['config'] ?? config, keys: present };
     if (encryption !== null) asFile['encryption'] = encryption.header;
     const checked = validateFileDocument(asFile, journal, `journal record ${seq}: `);
-    const records = encryption === null ? checked.keys : this.#lazyDocument(checked, encryption).keys;
+    const records = encryption === null ? checked.keys : this.#openDocument(checked, encryption).keys;
     const keys = new Map<string, KeyRecord | null>();
     for (const path of Object.keys(rawKeys)) keys.set(path, removed.includes(path) ? null : (getOwn(records, path) as KeyRecord));
     return Object.hasOwn(value, 'config') ? { seq, config: checked.config, keys } : { seq, keys };
@@ -229,42 +224,33 @@ export class DocumentCodec {
     return sealed;
   }
 
-  /** The document with every version's `data` decrypted on first access. */
-  #lazyDocument(file: FileDocument, encryption: FileEncryption): StoreDocument {
+  /**
+   * The document with every version's data decrypted: at the store's boundary, when the file is
+   * read, so that the engine only ever sees plain records and a damaged ciphertext fails the
+   * load with StoreCorruptedError (nothing is written while the file is damaged).
+   */
+  #openDocument(file: FileDocument, encryption: FileEncryption): StoreDocument {
     const keys: Record<string, KeyRecord> = {};
     for (const path of Object.keys(file.keys)) {
       const raw = getOwn(file.keys, path) as FileKeyRecord;
       const versions: Record<string, VersionRecord> = {};
       for (const number of Object.keys(raw.versions)) {
-        setOwn(versions, number, this.#lazyVersion(path, number, getOwn(raw.versions, number) as FileVersion, encryption));
+        setOwn(versions, number, this.#openVersion(path, number, getOwn(raw.versions, number) as FileVersion, encryption));
       }
       setOwn(keys, path, { ...raw, versions });
     }
     return { format: file.format, config: file.config, keys };
   }
 
-  #lazyVersion(path: string, number: string, raw: FileVersion, encryption: FileEncryption): VersionRecord {
+  #openVersion(path: string, number: string, raw: FileVersion, encryption: FileEncryption): VersionRecord {
     const version: VersionRecord = { createdTime: raw.createdTime, deletionTime: raw.deletionTime, destroyed: raw.destroyed };
     const sealed = raw.encryptedData;
     if (sealed === undefined) return version;
+    const data = parseJson(encryption.cipher.open(sealed, dataLabel(path, number)));
+    if (!isPlainObject(data)) throw this.#corrupted(`the data of version ${number} of ${JSON.stringify(path)} does not decrypt (altered or damaged)`);
+    version.data = data as JsonObject;
+    // Unchanged versions are written back with the same ciphertext, never re-encrypted.
     this.#sealed.set(version, { cipher: encryption.cipher, sealed });
-    const open = (): JsonObject => {
-      const data = parseJson(encryption.cipher.open(sealed, dataLabel(path, number)));
-      if (!isPlainObject(data)) {
-        encryption.damage ??= this.#corrupted(`the data of version ${number} of ${JSON.stringify(path)} does not decrypt (altered or damaged)`);
-        throw encryption.damage;
-      }
-      return data as JsonObject;
-    };
-    Object.defineProperty(version, 'data', {
-      enumerable: true,
-      configurable: true,
-      get(): JsonObject {
-        const data = open();
-        Object.defineProperty(version, 'data', { value: data, enumerable: true, writable: true, configurable: true });
-        return data;
-      },
-    });
     return version;
   }
 

@@ -13,6 +13,7 @@ import { Low } from 'lowdb';
 import { isMutation, type Change, type Command, type CommandResult } from '../engine/commands.js';
 import { emptyDocument, type KeyRecord, type StoreDocument } from '../engine/document.js';
 import { applyChanges, executeCommand } from '../engine/engine.js';
+import { ListingCache } from '../engine/listing.js';
 import { EngineKeyValueStore } from '../engine-store.js';
 import { StoreFileAdapter } from './adapter.js';
 import { removeLeftoverTemporaryFiles, syncFolder } from './atomic-write.js';
@@ -62,6 +63,8 @@ interface Loaded {
   readonly snapshot: FileIdentity | null;
   /** The last commit applied. */
   seq: number;
+  /** The listings of `content.doc`, forgotten by every commit that adds or removes a key. */
+  readonly listings: ListingCache;
   /** The journal read so far (`end`: the offset past its last intact record), or null when there is none. */
   journal: { readonly file: JournalFile; end: number } | null;
 }
@@ -164,7 +167,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     if (isMutation(command)) return (await this.#commits.submit(command)) as CommandResult<C>;
     const file = await this.#open();
     const loaded = this.#loaded !== undefined && (this.#newest || this.#unchanged(file, this.#loaded)) ? this.#loaded : await this.#reload(file, false);
-    return executeCommand(loaded.content.doc, command, this.#now()).result;
+    return executeCommand(loaded.content.doc, command, this.#now(), loaded.listings).result;
   }
 
   /** Commits a group of mutations with one journal record and one fsync (see the class comment). */
@@ -173,8 +176,6 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     return this.#underLock(file, async () => {
       let loaded = await this.#reload(file, true);
       if (loaded.snapshot === null) loaded = await this.#createSnapshot(file);
-      const damage = loaded.content.encryption?.damage;
-      if (damage !== undefined) throw damage;
       if (loaded.journal === null) loaded.journal = { file: await this.#createJournal(file, loaded.seq + 1), end: -1 };
       if (loaded.journal.end < 0) loaded.journal.end = await loaded.journal.file.size();
       const journal = loaded.journal;
@@ -192,7 +193,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
           await journal.file.truncate(journal.end).catch(() => undefined);
           throw error;
         }
-        applyCommit(loaded.content.doc, commit);
+        applyCommit(loaded, commit);
         loaded.seq = commit.seq;
         journal.end += record.length;
         this.#committed = true;
@@ -221,7 +222,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
           const outcome = executeCommand(doc, command, this.#now());
           outcomes.push({ ok: true, value: outcome.result });
           if (outcome.changes.length === 0) continue;
-          undo.push(applyChanges(doc, outcome.changes));
+          undo.push(applyChanges(doc, outcome.changes, loaded.listings));
           for (const change of outcome.changes) {
             if (change.kind === 'config') config = change.config;
             else keys.set(change.path, change.record);
@@ -231,7 +232,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
         }
       }
     } finally {
-      for (let i = undo.length - 1; i >= 0; i--) applyChanges(doc, undo[i] as Change[]);
+      for (let i = undo.length - 1; i >= 0; i--) applyChanges(doc, undo[i] as Change[], loaded.listings);
     }
     if (undo.length === 0) return { outcomes, commit: undefined };
     return { outcomes, commit: { seq: loaded.seq + 1, config, keys } };
@@ -259,12 +260,10 @@ export class FileKeyValueStore extends EngineKeyValueStore {
       this.#newest = true;
       try {
         if (loaded.seq !== loaded.content.journalSeq) {
-          const damage = loaded.content.encryption?.damage;
-          if (damage !== undefined) throw damage;
           const content: StoreContent = { doc: loaded.content.doc, encryption: loaded.content.encryption, journalSeq: loaded.seq };
           await new Low<StoreContent>(file.adapter, content).write();
           await fileStoreStep(this, 'after-snapshot');
-          loaded = { content, snapshot: file.adapter.identityOf(content) ?? null, seq: loaded.seq, journal: loaded.journal };
+          loaded = { ...loaded, content, snapshot: file.adapter.identityOf(content) ?? null };
           this.#install(file, loaded);
         }
         if (removeJournal) {
@@ -353,7 +352,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     for (const frame of scanned.frames) {
       const commit = file.codec.decodeCommit(frame.payload, loaded.content.encryption, loaded.content.doc.config, file.journalPath);
       if (commit.seq !== loaded.seq + 1) return false;
-      applyCommit(loaded.content.doc, commit);
+      applyCommit(loaded, commit);
       loaded.seq = commit.seq;
       journal.end = start + frame.end;
     }
@@ -373,7 +372,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
       const snapshot = file.adapter.identityOf(content) ?? null;
       // A journal without its snapshot belongs to a store that is gone; the next write removes it.
       const journal = snapshot === null ? null : await JournalFile.open(file.journalPath);
-      const loaded: Loaded = { content, snapshot, seq: content.journalSeq, journal: null };
+      const loaded: Loaded = { content, snapshot, seq: content.journalSeq, journal: null, listings: new ListingCache() };
       try {
         if (journal !== null) {
           loaded.journal = { file: journal, end: 0 };
@@ -412,7 +411,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
       const commit = file.codec.decodeCommit(frame.payload, loaded.content.encryption, loaded.content.doc.config, file.journalPath);
       if (commit.seq > loaded.seq + 1) throw new JournalGap(`commit ${commit.seq} follows commit ${loaded.seq}`);
       if (commit.seq === loaded.seq + 1) {
-        applyCommit(loaded.content.doc, commit);
+        applyCommit(loaded, commit);
         loaded.seq = commit.seq;
       }
       end = frame.end;
@@ -441,7 +440,7 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     await unlink(file.journalPath).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;
     });
-    const loaded: Loaded = { content, snapshot: file.adapter.identityOf(content) ?? null, seq: 0, journal: null };
+    const loaded: Loaded = { content, snapshot: file.adapter.identityOf(content) ?? null, seq: 0, journal: null, listings: new ListingCache() };
     this.#install(file, loaded);
     return loaded;
   }
@@ -569,12 +568,12 @@ export class FileKeyValueStore extends EngineKeyValueStore {
 /** Records that do not follow on from the snapshot (a compaction may have replaced it meanwhile). */
 class JournalGap extends Error {}
 
-/** Applies one journal commit to `doc` in place. */
-function applyCommit(doc: StoreDocument, commit: JournalCommit): void {
+/** Applies one journal commit to the loaded document in place. */
+function applyCommit(loaded: Loaded, commit: JournalCommit): void {
   const changes: Change[] = [];
   if (commit.config !== undefined) changes.push({ kind: 'config', config: commit.config });
   for (const [path, record] of commit.keys) changes.push({ kind: 'key', path, record });
-  applyChanges(doc, changes);
+  applyChanges(loaded.content.doc, changes, loaded.listings);
 }
 
 /** The first commit a journal's header announces. */

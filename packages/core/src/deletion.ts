@@ -1,0 +1,16 @@
+/**
+ * Whether a version whose deletion time is `deletionTime` counts as soft-deleted at `now`: the
+ * one rule every door (engine, CLI import, conformance) uses.
+ *
+ * OpenBao tests `deletion_time < now` with nanosecond clocks. kv2's clock has milliseconds, so a
+ * read in the same millisecond as a delete would still see the version live; kv2 therefore uses
+ * `deletion_time <= now`. The only other effect is that a scheduled deletion takes effect at its
+ * exact instant rather than one nanosecond after it.
+ *
+ * @param deletionTime - null (never), a Date, or an ISO 8601 string as stored.
+ */
+export function isDeletedAt(deletionTime: Date | string | null, now: Date): boolean {
+  if (deletionTime === null) return false;
+  const time = typeof deletionTime === 'string' ? Date.parse(deletionTime) : deletionTime.getTime();
+  return time <= now.getTime();
+}
