@@ -106,6 +106,8 @@ describe('POST sys/mounts/<path> enables a KV v2 mount', () => {
     const one = await s.call('GET', '/v1/sys/mounts/kvv2');
     expect(one.status).toBe(200);
     expect(dataOf(one)).toEqual(info);
+    // OpenBao's HTTP layer also puts the data at the top level of everything under sys/mounts/.
+    expect(one.json).toMatchObject(info);
     // A path inside the mount reads the mount (OpenBao's MatchingMountEntry).
     expect(dataOf(await s.call('GET', '/v1/sys/mounts/kvv2/some/key'))).toEqual(info);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, isPlainObject } from '@kv2/core';
+import { envelopeJson } from '../envelope.js';
 import { HttpError } from '../errors.js';
 import { RequestFields, type Params, type Schema } from '../fields.js';
 import { newMountRecord, type MountRecord, type MountTuning } from '../mount-record.js';
@@ -50,6 +51,17 @@ const TUNE_FIELDS: Schema = {
 /** Tune fields that are comma-separated string lists (TypeCommaStringSlice) or string maps (TypeKVPairs). */
 const TUNE_LISTS = ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'passthrough_request_headers', 'allowed_response_headers'];
 const REMOUNT_FIELDS: Schema = { from: 'string', to: 'string' };
+
+/**
+ * 200 with the envelope, and the data's fields also at the top level: OpenBao's HTTP layer
+ * injects them for everything under `/v1/sys/mounts/` and for `/v1/sys/remount`.
+ */
+function injected(data: Record<string, unknown>, warnings: readonly string[] | null = null): Reply {
+  const envelope = envelopeJson(JSON.stringify(data), warnings, true);
+  let top = '';
+  for (const [key, value] of Object.entries(data)) top += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  return { status: 200, body: `{${top}${envelope.slice(1)}`, json: true };
+}
 
 function badRequest(message: string): HttpError {
   return new HttpError(errors(400, [message]), message);
@@ -271,17 +283,17 @@ async function disable(mountPath: string, table: MountTable, namespace: string):
 /** `GET sys/mounts/<path>`: the mount a path falls in. */
 function readMount(mountPath: string, table: MountTable, namespace: string, sysInfo: () => Record<string, unknown>): Reply {
   const path = sanitize(mountPath);
-  if (path.startsWith('sys/') && namespace === '') return ok(JSON.stringify(sysInfo()));
+  if (path.startsWith('sys/') && namespace === '') return injected(sysInfo());
   const match = table.match(path, namespace);
   if (match === undefined) return errors(400, [`No secret engine mount at ${path}`]);
-  return ok(JSON.stringify(mountInfo(match.mount.record)));
+  return injected(mountInfo(match.mount.record));
 }
 
 /** `GET sys/mounts/<path>/tune`: the tunable settings, TTLs as effective values. */
 function readTune(mountPath: string, table: MountTable, namespace: string): Reply {
   const path = sanitize(mountPath);
   if (path.startsWith('sys/') && namespace === '') {
-    return ok(JSON.stringify({ default_lease_ttl: SYSTEM_LEASE_TTL, description: 'system endpoints used for control, policy and debugging', force_no_cache: false, max_lease_ttl: SYSTEM_LEASE_TTL, passthrough_request_headers: ['Accept'] }));
+    return injected({ default_lease_ttl: SYSTEM_LEASE_TTL, description: 'system endpoints used for control, policy and debugging', force_no_cache: false, max_lease_ttl: SYSTEM_LEASE_TTL, passthrough_request_headers: ['Accept'] });
   }
   const match = table.match(path, namespace);
   if (match === undefined) return errors(400, [`cannot fetch sysview for path ${JSON.stringify(path)}`]);
@@ -300,7 +312,7 @@ function readTune(mountPath: string, table: MountTable, namespace: string): Repl
   if (config.passthroughRequestHeaders.length > 0) data.passthrough_request_headers = config.passthroughRequestHeaders;
   if (config.allowedResponseHeaders.length > 0) data.allowed_response_headers = config.allowedResponseHeaders;
   if (Object.keys(record.options).length > 0) data.options = sortKeys({ ...record.options });
-  return ok(JSON.stringify(sortKeys(data)));
+  return injected(sortKeys(data));
 }
 
 /** `POST sys/mounts/<path>/tune`: changes description, TTLs, listing visibility, header lists, options. */
@@ -418,7 +430,7 @@ async function remount(params: Params | null, table: MountTable, namespace: stri
   migrations.set(id, { source_mount: source, status: 'success', target_mount: target });
   if (migrations.size > MAX_MIGRATIONS) migrations.delete(migrations.keys().next().value as string);
   // OpenBao moves in the background and answers at once; kv2's move is done by now.
-  return ok(JSON.stringify({ migration_id: id }), [
+  return injected({ migration_id: id }, [
     'Mount move has been queued. Progress will be reported in OpenBao\'s server log, tagged with the returned migration_id',
   ]);
 }
