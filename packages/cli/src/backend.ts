@@ -145,7 +145,8 @@ export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, 
     const mount = (await detectMount(ctx, choice, path)) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   } else {
-    const mount = firstSegment(path);
+    // A mount table knows nested mounts (team/kv), as a server's preflight does.
+    const mount = (choice.kind === 'file' ? tableMountFor(choice.file, path) : undefined) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   }
   if (target.mount === '') throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
@@ -170,6 +171,12 @@ export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, 
  */
 export function mountFile(file: string, mount: string): string {
   return tableMountFile(file, mount, LOCAL_MOUNT) ?? legacyMountFile(file, mount, LOCAL_MOUNT);
+}
+
+/** The longest mount in the local store's mount table that `path` falls in, if there is a table and such a mount. */
+function tableMountFor(file: string, path: string): string | undefined {
+  const mounts = readMountTable(file)?.mounts.map((m) => m.path) ?? [];
+  return mounts.filter((m) => path === m || path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
 }
 
 /** True when the local store at `file` has `mount`: in its mount table, or (without one) `secret` or a mount whose file exists. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { BaseKeyValueStore } from '@kv2/core';
 import type { EncryptionOptions } from '@kv2/local';
@@ -146,6 +146,7 @@ function serialize(content: MountTableContent): string {
 
 async function writeTable(file: string, content: MountTableContent): Promise<void> {
   const { writeFileAtomically } = await import('@kv2/local');
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const written = await writeFileAtomically(mountTablePath(file), serialize(content));
   await written.handle.close();
 }

@@ -199,13 +199,14 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     const storage =
       choice.kind === 'memory'
         ? 'memory (nothing is kept)'
-        : `file ${[...mounts.map((m) => displayPath(ctx, (table as FileMountTable).fileOf(m))), `mount table ${displayPath(ctx, mountTablePath(choice.file))}`].join(', ')} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
+        : `file ${mounts.map((m) => displayPath(ctx, (table as FileMountTable).fileOf(m))).join(', ') || '(none yet)'} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
     const lines = [
       style.bold(`==> kv2 server started: an OpenBao-compatible KV v2 API`),
       '',
       `        Address: ${url}`,
       `         Mounts: ${mounts.length === 0 ? 'none yet (kv2 secrets enable -path=secret kv-v2)' : `${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`}`,
       `        Storage: ${storage}`,
+      ...(choice.kind === 'file' ? [`    Mount table: ${displayPath(ctx, mountTablePath(choice.file))} (enable more: kv2 secrets enable -path=NAME kv-v2)`] : []),
       `     Root Token: ${token}`,
       `                 (${origin})`,
       '',
