@@ -112,6 +112,8 @@ describe('POST sys/mounts/<path> enables a KV v2 mount', () => {
     expect(one.json).toMatchObject(info);
     // A path inside the mount reads the mount (OpenBao's MatchingMountEntry).
     expect(dataOf(await s.call('GET', '/v1/sys/mounts/kvv2/some/key'))).toEqual(info);
+    expect((await s.call('GET', '/v1/sys/mounts/')).status).toBe(404);
+    expect((await s.call('GET', '/v1/sys/mounts/nothing')).json).toEqual({ errors: ['No secret engine mount at nothing/'] });
 
     const preflight = dataOf(await s.call('GET', '/v1/sys/internal/ui/mounts/kvv2/app'));
     expect(preflight).toMatchObject({ path: 'kvv2/', type: 'kv', options: { version: '2' }, accessor: info.accessor });

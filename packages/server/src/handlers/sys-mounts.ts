@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, isPlainObject } from '@kv2/core';
+import { formatMultiError } from '@kv2/core/wire';
 import { envelopeJson } from '../envelope.js';
 import { HttpError } from '../errors.js';
 import { RequestFields, type Params, type Schema } from '../fields.js';
@@ -462,6 +463,8 @@ export async function handleMountsEndpoint(
       return await remount(params, table, namespace);
     }
     const rest = path.slice('sys/mounts/'.length);
+    // OpenBao's route needs a path after `mounts/`; without one no route matches.
+    if (rest === '') return errors(404, [formatMultiError(['unsupported path'])]);
     const tune = /^(.+?)\/tune$/.exec(rest);
     if (tune !== null) {
       const mountPath = tune[1] as string;
