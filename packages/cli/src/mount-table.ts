@@ -21,6 +21,8 @@ import { CliError } from './errors.js';
 //   leaves a table without the mount, and the next start deletes the files left in `removing`.
 //   A file in `removing` is never given to a new mount, so re-enabling always starts empty.
 
+/** First path segments no mount may have (OpenBao's protected mounts). */
+const RESERVED = ['sys', 'auth', 'identity', 'cubbyhole', 'audit'];
 /** The mount table file's format marker. */
 const FORMAT = 'kv2-mount-table';
 const VERSION = 1;
@@ -216,6 +218,11 @@ export class FileMountTable implements MountTableHandler {
     const added: MountTableEntry[] = [];
     for (const path of options.mounts) {
       if (content.mounts.some((m) => m.path === path) || added.some((m) => m.path === path)) continue;
+      // Checked here, before anything is written: a table with a bad mount would stop every later start.
+      if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) throw new CliError(`-mount ${JSON.stringify(path)}: not a valid mount path`);
+      if (RESERVED.includes(path.split('/')[0] as string)) throw new CliError(`-mount ${path}: the path is reserved (${RESERVED.map((r) => `${r}/`).join(', ')})`);
+      const other = [...content.mounts, ...added].find((m) => `${m.path}/`.startsWith(`${path}/`) || `${path}/`.startsWith(`${m.path}/`));
+      if (other !== undefined) throw new CliError(`-mount ${path}: the path overlaps the mount ${other.path}/ in the mount table ${mountTablePath(options.file)}`);
       const legacy = basename(legacyMountFile(options.file, path, options.localMount));
       const taken = [...content.mounts, ...added].some((m) => m.file === legacy);
       added.push({ ...options.newRecord(path), file: taken ? table.#freshName(path, added) : legacy });

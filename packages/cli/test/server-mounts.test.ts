@@ -223,6 +223,16 @@ describe('the file mount table is crash-safe', () => {
     expect(await readFile(join(dir, 'crash3/data-kvv2.json'), 'utf8')).toBe('{}');
   });
 
+  it('refuses a -mount that overlaps a mount in the table or is reserved, before writing anything', async () => {
+    const file = join(dir, 'overlap/data.json');
+    await FileMountTable.load(options(file, ['secret', 'team/kv']));
+    const before = await readFile(mountTablePath(file), 'utf8');
+    await expect(FileMountTable.load(options(file, ['team']))).rejects.toThrow('-mount team: the path overlaps the mount team/kv/');
+    await expect(FileMountTable.load(options(file, ['sys/x']))).rejects.toThrow('-mount sys/x: the path is reserved');
+    await expect(FileMountTable.load(options(file, ['a/../b']))).rejects.toThrow('not a valid mount path');
+    expect(await readFile(mountTablePath(file), 'utf8')).toBe(before);
+  });
+
   it('writes the table atomically: no temporary file is left, and the table is valid JSON', async () => {
     const file = join(dir, 'atomic/data.json');
     await FileMountTable.load(options(file, ['secret', 'team']));
