@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { BaseKeyValueStore } from '@kv2/core';
 import type { CommandContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from './flags.js';
+import { legacyMountFile, mountTablePath, readMountTable, tableMountFile } from './mount-table.js';
 import { sanitizePath, type KvTarget } from './paths.js';
 
 /** The file a local command uses when neither `-file` nor `KV2_FILE` says otherwise. */
@@ -144,29 +145,45 @@ export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, 
     const mount = (await detectMount(ctx, choice, path)) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   } else {
-    const mount = firstSegment(path);
+    // A mount table knows nested mounts (team/kv), as a server's preflight does.
+    const mount = (choice.kind === 'file' ? tableMountFor(choice.file, path) : undefined) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   }
   if (target.mount === '') throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
-  if (choice.kind === 'file' && target.mount !== LOCAL_MOUNT && !existsSync(mountFile(choice.file, target.mount))) {
+  if (choice.kind === 'file' && !localMountExists(choice.file, target.mount)) {
+    const table = readMountTable(choice.file);
     throw new CliError(
-      `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in the local store (no file ${mountFile(choice.file, target.mount)}); ` +
-        `the default mount is "${LOCAL_MOUNT}/" (did you mean ${LOCAL_MOUNT}/${[target.mount, target.key].filter(Boolean).join('/')}?)`,
+      table !== undefined
+        ? `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in the local store's mount table ${mountTablePath(choice.file)} (mounts: ${table.mounts.map((m) => `${m.path}/`).join(', ') || 'none'})`
+        : `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in the local store (no file ${mountFile(choice.file, target.mount)}); ` +
+            `the default mount is "${LOCAL_MOUNT}/" (did you mean ${LOCAL_MOUNT}/${[target.mount, target.key].filter(Boolean).join('/')}?)`,
     );
   }
   return target;
 }
 
 /**
- * The file that holds a mount's data in a local store: the store file itself for
- * {@link LOCAL_MOUNT}, and a sibling `<name>-<mount>.json` for any other mount (`/` in the mount
- * becomes `_`), e.g. `.kv2/data-team.json`. `kv2 server -mount team` creates it.
+ * The file that holds a mount's data in a local store. `kv2 server` records every mount's file
+ * in the mount table next to the data file (`.kv2/data.mounts.json`, see mount-table.ts); without
+ * a table (or for a mount it lacks) it is the store file itself for {@link LOCAL_MOUNT}, and a
+ * sibling `<name>-<mount>.json` for any other mount (`/` in the mount becomes `_`), e.g.
+ * `.kv2/data-team.json`.
  */
 export function mountFile(file: string, mount: string): string {
-  if (mount === LOCAL_MOUNT) return file;
-  const dir = dirname(file);
-  const name = basename(file).replace(/\.json$/i, '');
-  return join(dir, `${name}-${mount.replace(/\//g, '_')}.json`);
+  return tableMountFile(file, mount, LOCAL_MOUNT) ?? legacyMountFile(file, mount, LOCAL_MOUNT);
+}
+
+/** The longest mount in the local store's mount table that `path` falls in, if there is a table and such a mount. */
+function tableMountFor(file: string, path: string): string | undefined {
+  const mounts = readMountTable(file)?.mounts.map((m) => m.path) ?? [];
+  return mounts.filter((m) => path === m || path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
+}
+
+/** True when the local store at `file` has `mount`: in its mount table, or (without one) `secret` or a mount whose file exists. */
+function localMountExists(file: string, mount: string): boolean {
+  const table = readMountTable(file);
+  if (table !== undefined) return table.mounts.some((m) => m.path === mount);
+  return mount === LOCAL_MOUNT || existsSync(legacyMountFile(file, mount, LOCAL_MOUNT));
 }
 
 /** The store for one mount of a local choice (file choices point at the mount's file). */

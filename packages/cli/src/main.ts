@@ -15,6 +15,7 @@ interface Entry {
 }
 
 const loadKv: Loader = async () => (await import('./commands/kv.js')).kvCommands;
+const loadSecrets: Loader = async () => (await import('./commands/secrets.js')).secretsCommands;
 const loadKvMetadata: Loader = async () => (await import('./commands/kv-metadata.js')).kvMetadataCommands;
 
 const COMMANDS: Readonly<Record<string, Entry>> = {
@@ -31,6 +32,11 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'kv metadata put': { summary: "Create a key or change its settings", load: loadKvMetadata },
   'kv metadata patch': { summary: "Merge changes into an existing key's settings", load: loadKvMetadata },
   'kv metadata delete': { summary: 'Remove a key with all its versions and history', load: loadKvMetadata },
+  'secrets enable': { summary: 'Enable a KV v2 secrets engine at a path', load: loadSecrets },
+  'secrets disable': { summary: 'Disable a secrets engine and delete its data', load: loadSecrets },
+  'secrets list': { summary: 'List the enabled secrets engines', load: loadSecrets },
+  'secrets tune': { summary: "Change a secrets engine's description, TTLs or options", load: loadSecrets },
+  'secrets move': { summary: 'Move a secrets engine, with its data, to another path', load: loadSecrets },
   check: { summary: 'Run the KV v2 conformance suite against a live server', load: async () => (await import('./commands/check.js')).checkCommands },
   export: { summary: 'Write a JSON snapshot of a store (all versions and metadata)', load: async () => (await import('./commands/transfer.js')).transferCommands },
   import: { summary: 'Load a JSON snapshot into a store', load: async () => (await import('./commands/transfer.js')).transferCommands },
@@ -43,6 +49,8 @@ BAO_ADDR (or VAULT_ADDR, or -address) points at one; kv2 server runs such a serv
   kv: `Read and write versioned secrets, like bao kv: the same subcommands, flags and output.
 PATH starts with the mount (secret/app/db), or use -mount=secret app/db.`,
   'kv metadata': 'Read and change the metadata of keys, like bao kv metadata.',
+  secrets: `Enable, list, tune, move and disable secrets engines on a server, like bao secrets.
+kv2 server serves KV version 2 engines (type kv-v2, or kv with -version=2).`,
 };
 
 /**

@@ -4,8 +4,9 @@ import { requestToken, type TokenCheck } from './auth.js';
 import { checkPatchContentType, parseBody, readBody } from './body.js';
 import { HttpError } from './errors.js';
 import type { Params } from './fields.js';
-import { health, lookupSelf, mounts, sealStatus, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
-import { normalizeNamespace, type MountTable } from './mounts.js';
+import { health, lookupSelf, mounts, sealStatus, sysMountInfo, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
+import { handleMountsEndpoint, isMountsEndpoint } from './handlers/sys-mounts.js';
+import { MountGoneError, normalizeNamespace, type MountTable } from './mounts.js';
 import { errors, type Reply } from './reply.js';
 import { handleKv } from './router.js';
 import { hasDotSegment, parseTarget, type Target } from './target.js';
@@ -66,6 +67,10 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
 
   if (path.startsWith(`${UI_MOUNTS}/`)) return uiMount(op, path.slice(UI_MOUNTS.length + 1), context.mounts, namespace);
   if (path === 'sys/mounts') return mounts(target, context.mounts, namespace, context.info);
+  if (isMountsEndpoint(path)) {
+    const params = await requestParams(req, target, context);
+    return handleMountsEndpoint(op, path, params, context.mounts, namespace, () => sysMountInfo(context.info));
+  }
   if (path === 'auth/token/lookup-self') return lookupSelf(op, token, context.info);
 
   const match = context.mounts.match(path, namespace);
@@ -77,5 +82,11 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   const store = await context.mounts.store(match.mount, namespace);
   if (store === undefined) return errors(404, ['namespace not found']);
   const params = await requestParams(req, target, context);
-  return handleKv(op, match.rest, params, store);
+  try {
+    // Tracked, so that disabling the mount waits for this request before closing the store.
+    return await context.mounts.track(match.mount, () => handleKv(op, match.rest, params, store));
+  } catch (error) {
+    if (error instanceof MountGoneError) return errors(404, [`no handler for route ${JSON.stringify(path)}. route entry not found.`]);
+    throw error;
+  }
 }

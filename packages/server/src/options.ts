@@ -1,4 +1,5 @@
 import type { BaseKeyValueStore } from '@kv2/core';
+import type { MountRecord, MountTableHandler } from './mount-record.js';
 
 /**
  * Returns the store that serves a mount in one namespace (`''` is the root namespace), or
@@ -48,6 +49,18 @@ export interface ServerOptions {
    * `{ secret: storeA, team: (ns) => storeFor(ns) }`. Mount paths may not nest.
    */
   mounts?: Readonly<Record<string, MountSource>> | undefined;
+  /**
+   * Persisted descriptions (accessor, uuid, description, options, tuning) of mounts given by
+   * `store`/`stores`/`mounts`, by mount path. Mounts without one get fresh identifiers.
+   */
+  mountRecords?: Readonly<Record<string, MountRecord>> | undefined;
+  /**
+   * Lets clients enable, tune, move and disable KV v2 mounts at run time (`sys/mounts/<path>`,
+   * `sys/remount`), in the root namespace; the handler opens new mounts' stores and may persist
+   * the table. Without it the mount table is fixed and such changes answer 400. With it, the
+   * server may start with no mount at all.
+   */
+  mountTable?: MountTableHandler | undefined;
   /** The address to listen on. Default `127.0.0.1` (loopback only). */
   host?: string | undefined;
   /** The port to listen on when `listen()` is not given one. Default 8200; 0 picks a free port. */

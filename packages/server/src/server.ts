@@ -59,6 +59,7 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
 
 function mountSources(options: ServerOptions): Record<string, MountSource> {
   const given = [options.store, options.stores, options.mounts].filter((v) => v !== undefined).length;
+  if (given === 0 && options.mountTable !== undefined) return {};
   if (given !== 1) {
     throw new InvalidRequestError('give exactly one of the options store, stores and mounts', 'invalid_parameter');
   }
@@ -104,7 +105,7 @@ class Kv2Server implements KvServer {
       throw new InvalidRequestError('token must be a non-empty string', 'invalid_parameter');
     }
     checkPort(options.port);
-    this.#mounts = new MountTable(mountSources(options));
+    this.#mounts = new MountTable(mountSources(options), options.mountRecords ?? {}, options.mountTable);
     this.#logger = options.logger;
     this.#host = options.host ?? '127.0.0.1';
     this.#port = options.port ?? 8200;

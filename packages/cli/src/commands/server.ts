@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { BaseKeyValueStore } from '@kv2/core';
-import { chooseLocalBackend, ENCRYPTION_FLAGS, env, loadEncryption, LOCAL_MOUNT, mountFile } from '../backend.js';
+import type { MountRecord, MountTableHandler } from '@kv2/server';
+import { chooseLocalBackend, ENCRYPTION_FLAGS, env, loadEncryption, LOCAL_MOUNT } from '../backend.js';
+import { FileMountTable, mountTablePath, readMountTable } from '../mount-table.js';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
@@ -70,13 +72,15 @@ function displayPath(ctx: CommandContext, file: string): string {
   return rel !== '' && !rel.startsWith('..') ? rel : file;
 }
 
-function mountsFrom(flags: ParsedFlags): string[] {
+/** The `-mount` flags; with none, `secret` unless a mount table already says what is mounted. */
+function mountsFrom(flags: ParsedFlags, hasTable: boolean): string[] {
   const given = flags
     .list('mount')
     .flatMap((m) => m.split(','))
     .map(sanitizePath)
     .filter((m) => m !== '');
-  return given.length === 0 ? [LOCAL_MOUNT] : [...new Set(given)];
+  if (given.length > 0) return [...new Set(given)];
+  return hasTable ? [] : [LOCAL_MOUNT];
 }
 
 function shellQuote(value: string): string {
@@ -96,8 +100,12 @@ The root token is -token, else KV2_TOKEN, else the one saved next to the data fi
 else a new random one that is saved there (mode 0600), so a restart keeps the same token. The banner
 prints the address, the token and the export lines to paste; the token is printed nowhere else.
 
-Each -mount is a KV v2 mount (default: secret). Mount secret keeps its data in the data file;
-another mount M in a sibling file (.kv2/data-M.json), which local kv commands then also find.
+Each -mount is a KV v2 mount (default: secret, on the first start). Clients can also enable,
+tune, move and disable KV v2 mounts at run time (kv2 secrets enable|disable|list|tune|move,
+bao secrets …, POST /v1/sys/mounts/<path>). With the file store the mount table is kept in
+.kv2/data.mounts.json, so mounts and their data survive a restart, and -mount adds to it. Mount
+secret keeps its data in the data file; another mount M in a sibling file (.kv2/data-M.json),
+which local kv commands then also find. Disabling a mount deletes its data for good.
 
 SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests finish (every
 acknowledged write is on disk), then the store is closed. A second signal exits at once.`,
@@ -126,19 +134,34 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     if (flags.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(flags.positionals[0])}`, this.name);
     const { host, port } = parseListenAddress(flags.string('address') ?? DEFAULT_ADDRESS, this.name);
     const choice = chooseLocalBackend(ctx, flags, this.name);
-    const mounts = mountsFrom(flags);
     const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
     const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
 
     const { FileKeyValueStore, MemoryKeyValueStore } = await import('@kv2/local');
-    const { createServer } = await import('@kv2/server');
+    const { createServer, newMountRecord } = await import('@kv2/server');
     const stores: Record<string, BaseKeyValueStore> = {};
-    for (const mount of mounts) {
-      stores[mount] =
-        choice.kind === 'memory'
-          ? new MemoryKeyValueStore()
-          : new FileKeyValueStore({ file: mountFile(choice.file, mount), ...(encryption === undefined ? {} : { encryption }) });
+    const records: Record<string, MountRecord> = {};
+    let mountTable: MountTableHandler;
+    let table: FileMountTable | undefined;
+    if (choice.kind === 'memory') {
+      for (const mount of mountsFrom(flags, false)) stores[mount] = new MemoryKeyValueStore();
+      mountTable = { open: () => new MemoryKeyValueStore() };
+    } else {
+      table = await FileMountTable.load({
+        file: choice.file,
+        mounts: mountsFrom(flags, readMountTable(choice.file) !== undefined),
+        localMount: LOCAL_MOUNT,
+        encryption,
+        newRecord: (path) => newMountRecord(path),
+      });
+      for (const entry of table.mounts) {
+        stores[entry.path] = new FileKeyValueStore({ file: table.fileOf(entry.path), ...(encryption === undefined ? {} : { encryption }) });
+        const { file: _file, ...record } = entry;
+        records[entry.path] = record;
+      }
+      mountTable = table;
     }
+    const mounts = Object.keys(stores).sort();
     // Opening now turns a wrong key or a corrupt file into an error before anything listens.
     try {
       for (const store of Object.values(stores)) await store.list('');
@@ -151,6 +174,8 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     const kvServer = createServer({
       token,
       mounts: stores,
+      mountRecords: records,
+      mountTable,
       host,
       installSignalHandlers: true,
       logger: (entry) => {
@@ -174,13 +199,14 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     const storage =
       choice.kind === 'memory'
         ? 'memory (nothing is kept)'
-        : `file ${mounts.map((m) => displayPath(ctx, mountFile(choice.file, m))).join(', ')} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
+        : `file ${mounts.map((m) => displayPath(ctx, (table as FileMountTable).fileOf(m))).join(', ') || '(none yet)'} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
     const lines = [
       style.bold(`==> kv2 server started: an OpenBao-compatible KV v2 API`),
       '',
       `        Address: ${url}`,
-      `         Mounts: ${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`,
+      `         Mounts: ${mounts.length === 0 ? 'none yet (kv2 secrets enable -path=secret kv-v2)' : `${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`}`,
       `        Storage: ${storage}`,
+      ...(choice.kind === 'file' ? [`    Mount table: ${displayPath(ctx, mountTablePath(choice.file))} (enable more: kv2 secrets enable -path=NAME kv-v2)`] : []),
       `     Root Token: ${token}`,
       `                 (${origin})`,
       '',

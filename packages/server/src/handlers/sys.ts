@@ -1,6 +1,7 @@
 import { envelopeJson } from '../envelope.js';
 import { formatMultiError } from '@kv2/core/wire';
 import { HttpError } from '../errors.js';
+import { mountInfo } from './sys-mounts.js';
 import type { Mount, MountTable } from '../mounts.js';
 import { document, empty, errors, ok, type Reply } from '../reply.js';
 import type { Operation, Target } from '../target.js';
@@ -75,24 +76,11 @@ export function sealStatus(target: Target, info: SysInfo): Reply {
 
 /** OpenBao's `mountInfo` for a KV v2 mount, keys sorted as Go prints a map. */
 function kvMountInfo(mount: Mount): Record<string, unknown> {
-  return {
-    accessor: mount.accessor,
-    config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0 },
-    deprecation_status: 'supported',
-    description: 'key/value secret storage',
-    external_entropy_access: false,
-    local: false,
-    options: { version: '2' },
-    plugin_version: '',
-    running_plugin_version: PLUGIN_VERSION,
-    running_sha256: '',
-    seal_wrap: false,
-    type: 'kv',
-    uuid: mount.uuid,
-  };
+  return mountInfo(mount.record);
 }
 
-function sysMountInfo(info: SysInfo): Record<string, unknown> {
+/** OpenBao's `mountInfo` for the `sys/` mount. */
+export function sysMountInfo(info: SysInfo): Record<string, unknown> {
   return {
     accessor: `system_${info.clusterId.slice(0, 8)}`,
     config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0, passthrough_request_headers: ['Accept'] },
