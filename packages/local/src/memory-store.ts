@@ -3,7 +3,7 @@ import type { Command, CommandResult } from './engine/commands.js';
 import { emptyDocument, type StoreDocument } from './engine/document.js';
 import { applyChanges, executeCommand } from './engine/engine.js';
 import { ListingCache } from './engine/listing.js';
-import { EngineKeyValueStore } from './engine-store.js';
+import { EngineKeyValueStore } from './engine/engine-store.js';
 
 /** Options for {@link MemoryKeyValueStore}. */
 export interface MemoryStoreOptions {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, RequestTooLargeError } from '@kv2/core';
-import type { Params } from './fields.js';
+import type { Params } from './request-fields.js';
 import { describeJsonSyntaxError } from './json-syntax.js';
 
 /** OpenBao's default `max_request_size`: 32 MiB. */

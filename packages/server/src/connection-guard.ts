@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { lingeringClose } from './list-socket.js';
+import { lingeringClose } from './framed-socket.js';
 
 /** OpenBao's `http_read_header_timeout` default: a request head must arrive within 10 s. */
 export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;

@@ -3,7 +3,7 @@ import { formatMultiError, PATH_MESSAGES } from '@kv2/core/wire';
 import { requestToken, type TokenCheck } from './auth.js';
 import { checkPatchContentType, parseBody, readBody } from './body.js';
 import { HttpError } from './errors.js';
-import type { Params } from './fields.js';
+import type { Params } from './request-fields.js';
 import { health, lookupSelf, mounts, sealStatus, sysMountInfo, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
 import { handleMountsEndpoint, isMountsEndpoint } from './handlers/sys-mounts.js';
 import { MountGoneError, normalizeNamespace, type MountTable } from './mounts.js';

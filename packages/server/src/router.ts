@@ -1,5 +1,5 @@
 import type { BaseKeyValueStore } from '@kv2/core';
-import type { Params } from './fields.js';
+import type { Params } from './request-fields.js';
 import type { KvCall } from './handlers/call.js';
 import { handleConfig } from './handlers/config.js';
 import { handleData } from './handlers/data.js';

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_JSON_STRINGS, DEFAULT_MAX_REQUEST_BYTES, declaresTooLarge, 
 import { ConnectionGuard, DEFAULT_HEADER_TIMEOUT_MS } from './connection-guard.js';
 import { dispatch, type DispatchContext } from './dispatch.js';
 import { errorReply, isUnexpected } from './errors.js';
-import { installListMethodSupport } from './list-socket.js';
+import { installListMethodSupport } from './framed-socket.js';
 import { MountTable } from './mounts.js';
 import type { MountSource, ServerLogEntry, ServerLogger, ServerOptions } from './options.js';
 import { send, type Reply } from './reply.js';

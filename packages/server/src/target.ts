@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { isPrintable } from '@kv2/core';
 import { HttpError } from './errors.js';
-import type { Params } from './fields.js';
-import { ORIGINAL_METHOD_HEADER } from './list-method.js';
-import { parseBoolSwitch } from './params.js';
+import type { Params } from './request-fields.js';
+import { ORIGINAL_METHOD_HEADER } from './request-framer.js';
+import { parseBoolSwitch } from './weak-types.js';
 import { empty, errors } from './reply.js';
 
 /** OpenBao's logical operations, derived from the HTTP method (and `?list=`/`?scan=`). */

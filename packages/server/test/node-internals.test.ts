@@ -1,15 +1,15 @@
 import { Agent, createServer as createHttpServer, request } from 'node:http';
 import { createServer as createNetServer, Socket, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ORIGINAL_METHOD_HEADER } from '../src/list-method.js';
-import { installListMethodSupport, isStreamSocket, ListMethodSocket } from '../src/list-socket.js';
+import { ORIGINAL_METHOD_HEADER } from '../src/request-framer.js';
+import { installListMethodSupport, isStreamSocket, ListMethodSocket } from '../src/framed-socket.js';
 
 // kv2 serves LIST on Node by reading TCP sockets through its request framer on the fast path,
-// which relies on two private details of Node's net/http (see list-socket.ts): an accepted
+// which relies on two private details of Node's net/http (see framed-socket.ts): an accepted
 // socket's `_handle.isStreamBase`, and the `_handle._consumed` flag that stops llhttp from reading
 // the handle natively, together with overriding `socket.push`. If a Node release changes them,
 // kv2 silently falls back to the (public, slower) ListMethodSocket wrapper — these tests make that
-// change loud instead, so whoever upgrades Node knows to look at list-socket.ts.
+// change loud instead, so whoever upgrades Node knows to look at framed-socket.ts.
 
 describe('Node internals the LIST fast path relies on', () => {
   it('an accepted TCP socket exposes a stream-base handle that nothing has consumed yet', async () => {
@@ -27,7 +27,7 @@ describe('Node internals the LIST fast path relies on', () => {
       });
       server.on('error', reject);
     });
-    expect(seen.ok, `Node ${process.version} changed the socket internals kv2's LIST fast path uses (handle: ${seen.handle}); see packages/server/src/list-socket.ts`).toBe(true);
+    expect(seen.ok, `Node ${process.version} changed the socket internals kv2's LIST fast path uses (handle: ${seen.handle}); see packages/server/src/framed-socket.ts`).toBe(true);
   });
 
   it('LIST over TCP reaches the handler on the fast path (the real socket, not the wrapper), keep-alive included', async () => {

@@ -14,7 +14,7 @@ import { isMutation, type Change, type Command, type CommandResult } from '../en
 import { emptyDocument, type KeyRecord, type StoreDocument } from '../engine/document.js';
 import { applyChanges, executeCommand } from '../engine/engine.js';
 import { ListingCache } from '../engine/listing.js';
-import { EngineKeyValueStore } from '../engine-store.js';
+import { EngineKeyValueStore } from '../engine/engine-store.js';
 import { StoreFileAdapter } from './adapter.js';
 import { removeLeftoverTemporaryFiles, syncFolder } from './atomic-write.js';
 import { DocumentCodec, type JournalCommit, type StoreContent } from './codec.js';

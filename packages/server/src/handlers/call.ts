@@ -1,5 +1,5 @@
 import type { BaseKeyValueStore } from '@kv2/core';
-import type { Params } from '../fields.js';
+import type { Params } from '../request-fields.js';
 import type { Operation } from '../target.js';
 
 /** One request to a KV v2 endpoint, as the handlers see it. */

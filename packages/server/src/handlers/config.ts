@@ -1,7 +1,7 @@
 import { requireExtensions } from '@kv2/core';
 import { configJson } from '../envelope.js';
 import { unsupportedOperation } from '../errors.js';
-import { CONFIG_FIELDS, RequestFields, requestSettings } from '../fields.js';
+import { CONFIG_FIELDS, RequestFields, requestSettings } from '../request-fields.js';
 import { noContent, ok, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 

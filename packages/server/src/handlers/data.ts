@@ -1,9 +1,9 @@
 import { hasKvV2Extensions, InvalidRequestError, SecretNotFoundError, secretData, type WriteOptions } from '@kv2/core';
 import { REQUEST_MESSAGES } from '@kv2/core/wire';
 import { unsupportedOperation } from '../errors.js';
-import { DATA_FIELDS, RequestFields } from '../fields.js';
+import { DATA_FIELDS, RequestFields } from '../request-fields.js';
 import { secretJson, versionMetadataJson } from '../envelope.js';
-import { weakInt } from '../params.js';
+import { weakInt } from '../weak-types.js';
 import { empty, errors, noContent, ok, rawNotFound, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 

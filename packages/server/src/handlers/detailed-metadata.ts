@@ -1,5 +1,5 @@
 import { unsupportedOperation } from '../errors.js';
-import { DETAILED_METADATA_FIELDS, RequestFields } from '../fields.js';
+import { DETAILED_METADATA_FIELDS, RequestFields } from '../request-fields.js';
 import type { Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 import { listKeys, scanKeys } from './listing.js';

@@ -1,6 +1,6 @@
 import { compareUtf8, SecretNotFoundError, type BaseKeyValueStore, requireExtensions } from '@kv2/core';
 import { keyMetadataJson, keysJson } from '../envelope.js';
-import type { RequestFields } from '../fields.js';
+import type { RequestFields } from '../request-fields.js';
 import { errors, ok, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 

@@ -2,8 +2,8 @@ import { InvalidRequestError, SecretNotFoundError, type MetadataPatch, type Meta
 import { REQUEST_MESSAGES } from '@kv2/core/wire';
 import { unsupportedOperation } from '../errors.js';
 import { keyMetadataJson } from '../envelope.js';
-import { METADATA_FIELDS, RequestFields, requestSettings } from '../fields.js';
-import { ConversionError, customMetadataValue } from '../params.js';
+import { METADATA_FIELDS, RequestFields, requestSettings } from '../request-fields.js';
+import { ConversionError, customMetadataValue } from '../weak-types.js';
 import { empty, errors, noContent, ok, okOrNoContent, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 import { listKeys, scanKeys } from './listing.js';

@@ -1,7 +1,7 @@
 import { SecretNotFoundError, requireExtensions } from '@kv2/core';
 import { subkeysJson } from '../envelope.js';
 import { unsupportedOperation } from '../errors.js';
-import { RequestFields, SUBKEYS_FIELDS } from '../fields.js';
+import { RequestFields, SUBKEYS_FIELDS } from '../request-fields.js';
 import { errors, ok, rawNotFound, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 

@@ -3,10 +3,10 @@ import { InvalidRequestError, isPlainObject } from '@kv2/core';
 import { formatMultiError } from '@kv2/core/wire';
 import { envelopeJson } from '../envelope.js';
 import { HttpError } from '../errors.js';
-import { RequestFields, type Params, type Schema } from '../fields.js';
+import { RequestFields, type Params, type Schema } from '../request-fields.js';
 import { newMountRecord, type MountRecord, type MountTuning } from '../mount-record.js';
 import { MountGoneError, type MountTable } from '../mounts.js';
-import { ConversionError, weakDurationSeconds, weakString } from '../params.js';
+import { ConversionError, weakDurationSeconds, weakString } from '../weak-types.js';
 import { errors, noContent, ok, type Reply } from '../reply.js';
 import type { Operation } from '../target.js';
 

@@ -1,5 +1,5 @@
 import { unsupportedOperation } from '../errors.js';
-import { RequestFields, VERSIONS_FIELDS } from '../fields.js';
+import { RequestFields, VERSIONS_FIELDS } from '../request-fields.js';
 import { noContent, type Reply } from '../reply.js';
 import type { KvCall } from './call.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ServerError } from '../errors.js';
-import { compareUtf8 } from '../sort.js';
-import type { KeyMetadata, MountConfig, VersionMetadata, VersionState } from '../types.js';
+import { ServerError } from '../../src/errors.js';
+import { compareUtf8 } from '../../src/sort.js';
+import type { KeyMetadata, MountConfig, VersionMetadata, VersionState } from '../../src/types.js';
 import {
   CAS_MESSAGES,
   cliSecret,
@@ -25,7 +25,7 @@ import {
   multiErrorItems,
   parseGoTime,
   SETTING_FIELDS,
-} from './index.js';
+} from '../../src/wire/index.js';
 
 const T1 = new Date('2024-05-01T10:11:12.500Z');
 const T2 = new Date('2024-05-02T00:00:00.000Z');

@@ -1,8 +1,8 @@
 import { InvalidRequestError } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
-import { emptyDocument, type StoreDocument } from './document.js';
-import { validateDocument } from './document-validation.js';
-import { applyChanges, executeCommand } from './engine.js';
+import { emptyDocument, type StoreDocument } from '../../src/engine/document.js';
+import { validateDocument } from '../../src/engine/document-validation.js';
+import { applyChanges, executeCommand } from '../../src/engine/engine.js';
 
 function populated(): StoreDocument {
   const doc = emptyDocument();

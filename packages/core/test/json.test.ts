@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from './errors.js';
-import { cloneJsonObject, cloneJsonValue, getOwn, isPlainObject, setOwn } from './json.js';
+import { InvalidRequestError } from '../src/errors.js';
+import { cloneJsonObject, cloneJsonValue, getOwn, isPlainObject, setOwn } from '../src/json.js';
 
 describe('cloneJsonObject', () => {
   it('deep-copies nested JSON so neither side can change the other', () => {

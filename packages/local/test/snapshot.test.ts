@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
-import { MemoryKeyValueStore } from './memory-store.js';
+import { MemoryKeyValueStore } from '../src/memory-store.js';
 
 async function seeded(): Promise<MemoryKeyValueStore> {
   let tick = Date.parse('2026-01-01T00:00:00Z');

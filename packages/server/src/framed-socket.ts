@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { RequestFramer } from './list-method.js';
+import { RequestFramer } from './request-framer.js';
 
 /** How long a closing connection keeps reading (and discarding) what the client still sends. */
 const LINGER_MS = 2000;

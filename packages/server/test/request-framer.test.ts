@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_HEAD_BYTES, MAX_METHOD_BYTES, ORIGINAL_METHOD_HEADER, RequestFramer } from '../src/list-method.js';
+import { MAX_HEAD_BYTES, MAX_METHOD_BYTES, ORIGINAL_METHOD_HEADER, RequestFramer } from '../src/request-framer.js';
 
 /** Runs `chunks` through one framer and returns everything it emitted, as text. */
 function frame(chunks: Array<string | Buffer>): { output: string; passthrough: boolean } {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CORE_ONLY, type StoreCapabilities } from './capabilities.js';
-import { CheckAndSetError, KvError, SecretNotFoundError, UnsupportedOperationError } from './errors.js';
-import { hasKvV2Extensions } from './extensions.js';
-import type { JsonObject } from './json.js';
-import { EXTENSION_OPERATION_NAMES, STORE_OPERATION_NAMES, STORE_OPERATIONS, type OperationArgs, type OperationResults } from './operations.js';
-import { BaseKeyValueStore } from './store.js';
-import type { VersionMetadata } from './types.js';
+import { CORE_ONLY, type StoreCapabilities } from '../src/capabilities.js';
+import { CheckAndSetError, KvError, SecretNotFoundError, UnsupportedOperationError } from '../src/errors.js';
+import { hasKvV2Extensions } from '../src/extensions.js';
+import type { JsonObject } from '../src/json.js';
+import { EXTENSION_OPERATION_NAMES, STORE_OPERATION_NAMES, STORE_OPERATIONS, type OperationArgs, type OperationResults } from '../src/operations.js';
+import { BaseKeyValueStore } from '../src/store.js';
+import type { VersionMetadata } from '../src/types.js';
 
 /**
  * The least a store can be: only the core hooks, latest versions in a Map, with CAS; no delete

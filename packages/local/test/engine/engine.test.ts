@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { InvalidRequestError, type JsonObject, type MountConfig } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
-import type { Command } from './commands.js';
-import { emptyDocument, type StoreDocument } from './document.js';
-import { applyChanges, executeCommand } from './engine.js';
-import { addVersion, effectiveDeleteAfter, effectiveMaxVersions, newKeyRecord } from './lifecycle.js';
+import type { Command } from '../../src/engine/commands.js';
+import { emptyDocument, type StoreDocument } from '../../src/engine/document.js';
+import { applyChanges, executeCommand } from '../../src/engine/engine.js';
+import { addVersion, effectiveDeleteAfter, effectiveMaxVersions, newKeyRecord } from '../../src/engine/lifecycle.js';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const config = (patch: Partial<MountConfig> = {}): MountConfig => ({ ...emptyDocument().config, ...patch });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { MAX_DURATION_SECONDS, type MountConfig } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
-import type { KeyRecord, VersionRecord } from './document.js';
-import { addVersion, deletionTimeAfter, newKeyRecord } from './lifecycle.js';
+import type { KeyRecord, VersionRecord } from '../../src/engine/document.js';
+import { addVersion, deletionTimeAfter, newKeyRecord } from '../../src/engine/lifecycle.js';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const config = (maxVersions: number): MountConfig => ({ maxVersions, casRequired: false, metadataCasRequired: false, deleteVersionAfter: 0 });

@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ORIGINAL_METHOD_HEADER } from '../src/list-method.js';
-import { installListMethodSupport, ListMethodSocket } from '../src/list-socket.js';
+import { ORIGINAL_METHOD_HEADER } from '../src/request-framer.js';
+import { installListMethodSupport, ListMethodSocket } from '../src/framed-socket.js';
 import { parseResponses, rawExchange } from './helpers.js';
 
 const closers: Array<() => Promise<void>> = [];

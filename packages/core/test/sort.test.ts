@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareUtf8 } from './sort.js';
+import { compareUtf8 } from '../src/sort.js';
 
 describe('compareUtf8', () => {
   it('orders like Go sort.Strings: uppercase first, "foo" before "foo/", "a-b" < "a/" < "a0"', () => {

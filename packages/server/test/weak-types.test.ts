@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countJsonStrings, parseBody } from '../src/body.js';
-import { RequestFields, VERSIONS_FIELDS, METADATA_FIELDS } from '../src/fields.js';
-import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from '../src/params.js';
+import { RequestFields, VERSIONS_FIELDS, METADATA_FIELDS } from '../src/request-fields.js';
+import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from '../src/weak-types.js';
 
 describe('weak typing (mapstructure rules)', () => {
   it('converts ints from numbers, Go-syntax strings, booleans and null', () => {

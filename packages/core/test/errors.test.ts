@@ -8,7 +8,7 @@ import {
   SecretNotFoundError,
   TransportError,
   type CheckAndSetCode,
-} from './errors.js';
+} from '../src/errors.js';
 
 describe('the error model', () => {
   it('gives every error a stable code, an HTTP status, a name and instanceof', () => {

@@ -1,6 +1,6 @@
 import { BaseKeyValueStore, type OperationArgs, type OperationResults } from '@kv2/core';
-import type { Command, CommandResult } from './engine/commands.js';
-import type { StoreDocument } from './engine/document.js';
+import type { Command, CommandResult } from './commands.js';
+import type { StoreDocument } from './document.js';
 
 /**
  * A store whose every operation is one engine command. `BaseKeyValueStore` checks the arguments;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CORE_ONLY, type StoreCapabilities } from './capabilities.js';
-import { SecretNotFoundError } from './errors.js';
-import type { OperationArgs, OperationResults } from './operations.js';
-import { BaseKeyValueStore } from './store.js';
-import { deleteKeysUnder, walkKeys } from './walk.js';
+import { CORE_ONLY, type StoreCapabilities } from '../src/capabilities.js';
+import { SecretNotFoundError } from '../src/errors.js';
+import type { OperationArgs, OperationResults } from '../src/operations.js';
+import { BaseKeyValueStore } from '../src/store.js';
+import { deleteKeysUnder, walkKeys } from '../src/walk.js';
 
 /** Keys in a sorted set; list() derives folders from them; deleteMetadata removes one. */
 class KeySetStore extends BaseKeyValueStore {

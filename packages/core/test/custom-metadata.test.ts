@@ -1,6 +1,6 @@
-import { InvalidRequestError } from './errors.js';
+import { InvalidRequestError } from '../src/errors.js';
 import { describe, expect, it } from 'vitest';
-import { validateCustomMetadata } from './custom-metadata.js';
+import { validateCustomMetadata } from '../src/custom-metadata.js';
 
 function problemsOf(value: unknown, allowNull = false): InvalidRequestError {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject, JsonValue } from './json.js';
-import { applyMergePatch } from './merge-patch.js';
+import type { JsonObject, JsonValue } from '../src/json.js';
+import { applyMergePatch } from '../src/merge-patch.js';
 
 describe('applyMergePatch (RFC 7386)', () => {
   // The examples of RFC 7386, appendix A.

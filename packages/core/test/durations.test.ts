@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { durationSeconds, formatDuration, MAX_DURATION_SECONDS, parseDuration } from './durations.js';
-import { InvalidRequestError } from './errors.js';
+import { durationSeconds, formatDuration, MAX_DURATION_SECONDS, parseDuration } from '../src/durations.js';
+import { InvalidRequestError } from '../src/errors.js';
 
 describe('parseDuration', () => {
   it.each<[string | number, number]>([

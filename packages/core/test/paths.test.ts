@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from './errors.js';
-import { isPrintable, normalizeSecretPath } from './paths.js';
+import { InvalidRequestError } from '../src/errors.js';
+import { isPrintable, normalizeSecretPath } from '../src/paths.js';
 
 function rejection(path: unknown, intent: 'read' | 'write' | 'list' = 'read'): InvalidRequestError {
   try {

@@ -1,6 +1,6 @@
 import { compareUtf8, InvalidRequestError, type MountConfigUpdate } from '@kv2/core';
 import { REQUEST_MESSAGES, SETTING_FIELDS } from '@kv2/core/wire';
-import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from './params.js';
+import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from './weak-types.js';
 
 /** The framework field types the KV v2 endpoints use. */
 export type FieldType = 'string' | 'int' | 'bool' | 'map' | 'duration' | 'intList';

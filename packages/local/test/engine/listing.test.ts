@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { compareUtf8 } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
-import type { Command } from './commands.js';
-import { emptyDocument, type StoreDocument } from './document.js';
-import { applyChanges, executeCommand } from './engine.js';
-import { ListingCache } from './listing.js';
+import type { Command } from '../../src/engine/commands.js';
+import { emptyDocument, type StoreDocument } from '../../src/engine/document.js';
+import { applyChanges, executeCommand } from '../../src/engine/engine.js';
+import { ListingCache } from '../../src/engine/listing.js';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const PATHS = ['a', 'a/b', 'a/b/c', 'a/d', 'b', 'b/x/y', 'c/d/e', '__proto__/z'];
