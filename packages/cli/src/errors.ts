@@ -86,17 +86,25 @@ export class StoreCallError extends CliError {
   }
 }
 
+/** A failure bao reports in a line of its own (`Cannot roll back to …`): printed without `Error:`. */
+export class PlainError extends CliError {
+  /** A second line, e.g. which local store was read. */
+  note: string | undefined;
+
+  constructor(message: string, exitCode: number = EXIT.failure) {
+    super(message, exitCode);
+    this.name = 'PlainError';
+    this.note = undefined;
+  }
+}
+
 /**
  * Nothing at a path (`No value found at secret/data/app`, bao's words, without `Error:`). For a
  * local store the kv commands add which store was read, so a forgotten `BAO_ADDR` is visible.
  */
-export class NotFoundError extends CliError {
-  /** A second line naming the store (set by the kv commands for local stores). */
-  note: string | undefined;
-
+export class NotFoundError extends PlainError {
   constructor(message: string) {
     super(message);
     this.name = 'NotFoundError';
-    this.note = undefined;
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { KvError } from '@kv2/core';
 import type { CommandGroup, CommandSpec } from './command.js';
 import { BROKEN_PIPE_EXIT, type CommandContext } from './context.js';
-import { CliError, EXIT, NotFoundError, StoreCallError, UsageError } from './errors.js';
+import { CliError, EXIT, PlainError, StoreCallError, UsageError } from './errors.js';
 import { parseFlags } from './flags.js';
 import { commandHelp, groupHelp } from './output/help.js';
 
@@ -144,7 +144,7 @@ function report(error: unknown, ctx: CommandContext): number {
     ctx.stderr.line(error.text());
     return error.exitCode;
   }
-  if (error instanceof NotFoundError) {
+  if (error instanceof PlainError) {
     ctx.stderr.line(error.message);
     if (error.note !== undefined) ctx.stderr.line(error.note);
     return error.exitCode;

@@ -131,8 +131,8 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(rolled.code, rolled.stderr).toBe(0);
       expect(rolled.stdout).toMatch(/version {12}5\n$/);
       expect(json(await run(['get', '-format=json', 'secret/app/db'])).data.data).toEqual({ user: 'app', password: 'rotated' });
-      expect(await run(['rollback', '-version=1', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Error: Cannot roll back to a version that has been destroyed\n' });
-      expect(await run(['rollback', '-version=2', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Error: Cannot roll back to a version that has been deleted\n' });
+      expect(await run(['rollback', '-version=1', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Cannot roll back to a version that has been destroyed\n' });
+      expect(await run(['rollback', '-version=2', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Cannot roll back to a version that has been deleted\n' });
     });
 
     it('metadata put and patch change settings; the store then enforces them', async () => {

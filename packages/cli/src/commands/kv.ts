@@ -1,7 +1,7 @@
 import { BaseKeyValueStore, SecretNotFoundError, hasKvV2Extensions, type JsonObject, type Secret, type VersionMetadata } from '@kv2/core';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';
+import { EXIT, NotFoundError, PlainError, UsageError } from '../errors.js';
 import { versionNumbers } from '../flags.js';
 import { buildKvData } from '../kv-data.js';
 import { apiPath, type KvTarget } from '../paths.js';
@@ -51,7 +51,7 @@ destroyed version shows its metadata and no data (as bao does). With -field, pri
         metadata = error.metadata;
       }
       if (field !== undefined) {
-        if (data === null) throw new CliError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
+        if (data === null) throw new PlainError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
         // bao: -field=data is the data's own "data" entry if it has one, else the whole data map.
         if (field === 'data' && !Object.hasOwn(data, 'data')) return printRaw(ctx, data, format);
         return printField(ctx, data, field, format, 'map');
@@ -281,10 +281,10 @@ to 2, the data of version 2 becomes version 6. Deleted or destroyed versions can
       } catch (error) {
         if (!SecretNotFoundError.is(error)) failed(`doing pre-read at ${path}`, error);
         if (error.reason === 'missing') throw new NotFoundError(`No value found at ${path} (version ${version})`);
-        throw new CliError(`Cannot roll back to a version that has been ${error.reason}`);
+        throw new PlainError(`Cannot roll back to a version that has been ${error.reason}`);
       }
       // bao refuses a version with any deletion time, even one scheduled in the future.
-      if (wanted.metadata.deletionTime !== null) throw new CliError('Cannot roll back to a version that has been deleted');
+      if (wanted.metadata.deletionTime !== null) throw new PlainError('Cannot roll back to a version that has been deleted');
       const metadata = await attempt(`writing data to ${path}`, () => store.write(target.key, wanted.data, { cas: current }));
       return printWriteResult(ctx, target, metadata, format, false);
     });
