@@ -96,6 +96,14 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
     expect(await run(['kv', 'get', '-field=data', 'secret/nested'])).toMatchObject({ code: 0, stdout: 'inner' });
   });
 
+  it('counts are singular for one: "Exported 1 key (1 version)"', async () => {
+    expect((await kv2InProcess(['kv', 'put', '-file=one.json', 'secret/only', 'a=1'], { cwd: dir })).code).toBe(0);
+    const exported = await kv2InProcess(['export', '-file=one.json', 'one-snap.json'], { cwd: dir });
+    expect(exported.stderr).toBe(`Exported 1 key (1 version) from the file store ${join(dir, 'one.json')} to one-snap.json\n`);
+    const imported = await kv2InProcess(['import', '-file=two.json', 'one-snap.json'], { cwd: dir });
+    expect(imported.stderr).toBe(`Imported 1 key (1 version) into the file store ${join(dir, 'two.json')} (merged)\n`);
+  });
+
   it('tables measure East Asian wide characters and emoji as two columns', () => {
     expect(keyValueTable({ key: 'a', 日本語: 'b', '🔑': 'c' })).toBe(
       ['Key       Value', '---       -----', 'key       a', '日本語    b', '🔑        c'].join('\n'),
