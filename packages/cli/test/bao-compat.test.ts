@@ -71,6 +71,8 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
     expect(yaml.code).toBe(0);
     expect(yaml.stdout).toMatch(/^data:\n {2}data:\n {4}a: "1"\n {4}b: <x & y>\n {2}metadata:\n/);
     expect(yaml.stdout).toMatch(/\nwarnings: null\n$/);
+    // Quoted as Go's yaml (YAML 1.1) quotes a timestamp, so every reader gets a string back.
+    expect(yaml.stdout).toMatch(/\n {4}created_time: "\d{4}-\d\d-\d\dT[\d:.]+Z"\n/);
     expect({ ...(parseYaml(yaml.stdout) as Record<string, unknown>), request_id: '' }).toEqual({ ...json, request_id: '' });
     expect((await run(['kv', 'get', '-format=yml', 'secret/app'])).stdout).toMatch(/^data:\n/);
     expect((await run(['kv', 'get', 'secret/app'], { BAO_FORMAT: 'json' })).stdout).toMatch(/^\{\n {2}"request_id"/);

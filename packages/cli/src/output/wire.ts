@@ -62,16 +62,17 @@ function naturalCompare(a: string, b: string): number {
 }
 
 /**
- * YAML as bao prints it (`-format=yaml`): the same object as JSON, every map's keys sorted (the
- * envelope's too), sequences not indented under their key, no trailing newline. Quoting follows
- * the `yaml` library (strings that would read as numbers, booleans or null are quoted), so the
- * text may differ from bao's in style, never in the values it parses to.
+ * YAML as bao prints it (`-format=yaml`, Go's yaml v2): the same object as JSON, every map's keys
+ * sorted (the envelope's too), sequences not indented under their key, no trailing newline.
+ * Written with YAML 1.1 rules as Go's yaml does, so strings a YAML 1.1 reader would take for
+ * something else (`yes`, `on`, timestamps, `1:20`) are quoted and read back as strings everywhere.
  */
 export function toYaml(value: unknown): string {
   const text = yamlStringify(value, {
     sortMapEntries: (a: Pair, b: Pair) => naturalCompare(String(a.key), String(b.key)),
     indentSeq: false,
     lineWidth: 0,
+    version: '1.1',
   });
   return text.trim();
 }
