@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { KvError } from '@kv2/core';
 import type { CommandGroup, CommandSpec } from './command.js';
-import type { CommandContext } from './context.js';
-import { CliError, EXIT, UsageError } from './errors.js';
+import { BROKEN_PIPE_EXIT, type CommandContext } from './context.js';
+import { CliError, EXIT, PlainError, StoreCallError, UsageError } from './errors.js';
 import { parseFlags } from './flags.js';
 import { commandHelp, groupHelp } from './output/help.js';
 
@@ -58,20 +58,28 @@ kv2 server serves KV version 2 engines (type kv-v2, or kv with -version=2).`,
  * Everything is written through `ctx`, so this also runs in-process.
  */
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  let code: number;
   try {
-    return await dispatch(argv, ctx);
+    code = await dispatch(argv, ctx);
   } catch (error) {
-    return report(error, ctx);
+    code = report(error, ctx);
   }
+  // The reader of stdout went away (`| head -1`): the shell's code for bao, killed by SIGPIPE.
+  return ctx.stdout.closed ? BROKEN_PIPE_EXIT : code;
 }
 
 async function dispatch(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const [first] = argv;
-  if (first === undefined || first === 'help' || first === '-h' || first === '--help' || first === '-help') {
+  if (first === undefined) {
+    // As bao (hashicorp/cli): no command prints the usage on stderr and exits 127.
+    ctx.stderr.write(groupHelp(group(''), ctx.stderr.style));
+    return EXIT.noCommand;
+  }
+  if (first === 'help' || first === '-h' || first === '--help' || first === '-help') {
     const rest = first === 'help' ? argv.slice(1) : [];
     if (rest.length > 0) return dispatch([...rest, '-h'], ctx);
     ctx.stdout.write(groupHelp(group(''), ctx.stdout.style));
-    return first === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   if (first === 'version' || first === '-version' || first === '--version' || first === '-v') {
     ctx.stdout.line(`kv2 ${version()}`);
@@ -91,10 +99,16 @@ async function dispatch(argv: readonly string[], ctx: CommandContext): Promise<n
   if (entry === undefined) {
     if (name === '' || GROUPS[name] === undefined) throw new UsageError(`unknown command ${JSON.stringify(argv[0])}`, '');
     const next = args[0];
-    if (next === undefined || ['-h', '-help', '--help'].includes(next)) {
-      ctx.stdout.write(groupHelp(group(name), ctx.stdout.style));
-      return next === undefined ? EXIT.usage : EXIT.ok;
+    if (next === undefined) {
+      // A group without its subcommand is a usage error: the list goes to stderr.
+      ctx.stderr.write(groupHelp(group(name), ctx.stderr.style));
+      return EXIT.usage;
     }
+    if (['-h', '-help', '--help'].includes(next)) {
+      ctx.stdout.write(groupHelp(group(name), ctx.stdout.style));
+      return EXIT.ok;
+    }
+    if (next.startsWith('-') && next !== '-') throw new UsageError(`unknown flag ${JSON.stringify(next.split('=')[0])} for "kv2 ${name}"`, name);
     throw new UsageError(`unknown command "kv2 ${name} ${next}"`, name);
   }
   const spec = (await entry.load()).find((command) => command.name === name);
@@ -133,6 +147,15 @@ function report(error: unknown, ctx: CommandContext): number {
     ctx.stderr.line(`${style.red('Error:')} ${error.message}`);
     ctx.stderr.line(`Run "kv2${error.command === '' ? '' : ` ${error.command}`} -h" for usage.`);
     return EXIT.usage;
+  }
+  if (error instanceof StoreCallError) {
+    ctx.stderr.line(error.text());
+    return error.exitCode;
+  }
+  if (error instanceof PlainError) {
+    ctx.stderr.line(error.message);
+    if (error.note !== undefined) ctx.stderr.line(error.note);
+    return error.exitCode;
   }
   if (error instanceof CliError) {
     ctx.stderr.line(`${style.red('Error:')} ${error.message}`);

@@ -50,7 +50,7 @@ async function listTree(store: KvV2Store, limiter: Limiter, prefix: string): Pro
 /** Builds a {@link StoreDocument} from a live mount: config, metadata and readable versions. */
 export async function exportRemote(
   store: KvV2Store,
-  options: { latestOnly: boolean; concurrency?: number; onKey?: (path: string, count: number) => void },
+  options: { latestOnly: boolean; concurrency?: number; onKey?: (path: string, count: number, total: number) => void },
 ): Promise<{ document: StoreDocument; report: RemoteExportReport }> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const report: RemoteExportReport = { keys: 0, versions: 0, unreadable: 0, configUnreadable: false };
@@ -69,7 +69,7 @@ export async function exportRemote(
     concurrency,
     (path) => exportKey(store, path, options.latestOnly),
     (path) => path,
-    (path, completed) => options.onKey?.(path, completed),
+    (path, completed) => options.onKey?.(path, completed, paths.length),
   );
   // Assembled in walk order, so the snapshot is the same whatever order the reads finished in.
   exported.forEach((key, index) => {

@@ -12,7 +12,7 @@ describe('kv2: usage errors, help and local details', () => {
     [['get'], /not enough arguments \(expected 1, got 0\)/],
     [['get', '-nope', 'secret/x'], /unknown flag "-nope" for "kv2 kv get"/],
     [['get', '-version=x', 'secret/x'], /must be an integer/],
-    [['get', '-format=yaml', 'secret/x'], /invalid -format "yaml"/],
+    [['get', '-format=xml', 'secret/x'], /invalid -format "xml"/],
     [['put', 'secret/x'], /must supply data/],
     [['put', 'secret/x', 'novalue'], /format must be key=value/],
     [['patch', 'secret/x'], /must supply data/],
@@ -61,7 +61,7 @@ describe('kv2: usage errors, help and local details', () => {
     }
     const kvGet = await kv2InProcess(['kv', 'get', '-h'], { cwd: dir });
     expect(kvGet.stdout).toContain('$ kv2 kv get -mount=secret -version=2 app/db');
-    expect(kvGet.stdout).toContain('  -format=table|json  (default: table)\n');
+    expect(kvGet.stdout).toContain('  -format=table|json|yaml  (default: table, or BAO_FORMAT / VAULT_FORMAT)\n');
     expect((await kv2InProcess(['kv', 'metadata', 'put', '-help'], { cwd: dir })).stdout).toContain('-custom-metadata=KEY=VALUE');
   });
 

@@ -13,6 +13,10 @@ export function kvScenario(backend: 'file store' | 'server'): void {
     let server: RunningServer | undefined;
     let env: Record<string, string>;
     const run = (args: string[], input?: string): Promise<RunResult> => kv2(['kv', ...args], { cwd: dir, env, ...(input === undefined ? {} : { input }) });
+    // What kv2 adds to bao's lines: where a failed call went, and which local store was read.
+    const where = (method: string, path: string): string => (server === undefined ? 'Store: local file store .kv2/data.json' : `URL: ${method} ${server.url}/v1/${path}`);
+    const notFound = (path: string): string =>
+      `No value found at ${path}\n${server === undefined ? '(read the local file store .kv2/data.json: no server address is set; set BAO_ADDR or use -address=URL to use a server)\n' : ''}`;
     const json = (result: RunResult): { data: Record<string, unknown> } => {
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as { data: Record<string, unknown> };
@@ -47,7 +51,9 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(Object.keys(written)).toEqual(['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings']);
       const conflict = await run(['put', '-cas=1', 'secret/app/db', 'password=never-stored']);
       expect(conflict.code).toBe(1);
-      expect(conflict.stderr).toBe('Error: writing data to secret/data/app/db: check-and-set parameter did not match the current version\n');
+      expect(conflict.stderr).toBe(
+        `Error writing data to secret/data/app/db: Error making API request.\n\n${where('PUT', 'secret/data/app/db')}\nCode: 400. Errors:\n\n* check-and-set parameter did not match the current version\n`,
+      );
       expect(conflict.stdout + conflict.stderr).not.toContain('never-stored');
     });
 
@@ -60,11 +66,14 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       const parsed = json(await run(['get', '-format', 'json', '-mount', 'secret', 'app/db']));
       expect(parsed.data.data).toEqual({ user: 'app', password: 'second' });
       expect(parsed.data.metadata).toMatchObject({ version: 2, deletion_time: '', destroyed: false });
-      expect(await run(['get', '-field=missing', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Field "missing" not present in secret\n' });
+      expect(await run(['get', '-field=missing', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Field "missing" not present in map\n' });
+      // bao: -field=data prints the whole data map (Go's %v, or JSON with -format=json).
+      expect(await run(['get', '-field=data', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'map[password:second user:app]' });
+      expect(await run(['get', '-field=data', '-format=json', 'secret/app/db'])).toMatchObject({ code: 0, stdout: '{\n  "password": "second",\n  "user": "app"\n}' });
     });
 
     it('get of nothing is "No value found" with exit code 1', async () => {
-      expect(await run(['get', 'secret/nope'])).toMatchObject({ code: 1, stdout: '', stderr: 'Error: No value found at secret/data/nope\n' });
+      expect(await run(['get', 'secret/nope'])).toMatchObject({ code: 1, stdout: '', stderr: notFound('secret/data/nope') });
     });
 
     it('put reads a JSON object from stdin with - and keeps its types', async () => {
@@ -79,14 +88,20 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(json(await run(['get', '-format=json', 'secret/app/db'])).data.data).toEqual({ user: 'app', password: 'rotated' });
       expect((await run(['patch', '-method=rw', '-remove-data=user', 'secret/app/db'])).code).toBe(0);
       expect(json(await run(['get', '-format=json', 'secret/app/db'])).data.data).toEqual({ password: 'rotated' });
-      expect((await run(['patch', 'secret/never-written', 'a=1'])).code).toBe(1);
+      // bao prints its success line for a PATCH of a missing key (exit 0); kv2 too, and says why on stderr.
+      const missing = await run(['patch', 'secret/never-written', 'a=1']);
+      expect(missing).toMatchObject({ code: 0, stdout: 'Success! Data written to: secret/data/never-written\n' });
+      expect(missing.stderr).toContain('nothing was written');
+      expect(await run(['patch', '-format=json', 'secret/never-written', 'a=1'])).toMatchObject({ code: 0, stdout: '' });
+      expect(await run(['patch', '-method=rw', 'secret/never-written', 'a=1'])).toMatchObject({ code: 1, stderr: notFound('secret/data/never-written') });
+      expect((await run(['get', 'secret/never-written'])).code).toBe(1);
     });
 
     it('list prints the immediate children; nothing there is exit 1', async () => {
       expect(await run(['list', 'secret/'])).toMatchObject({ code: 0, stdout: 'Keys\n----\napp/\ntyped\n' });
       expect(await run(['list', '-format=json', 'secret/app'])).toMatchObject({ code: 0, stdout: '[\n  "db"\n]\n' });
       expect(await run(['list', '-mount=secret'])).toMatchObject({ code: 0 });
-      expect(await run(['list', 'secret/empty'])).toMatchObject({ code: 1, stderr: 'Error: No value found at secret/metadata/empty\n' });
+      expect(await run(['list', 'secret/empty'])).toMatchObject({ code: 1, stderr: notFound('secret/metadata/empty') });
     });
 
     it('delete soft-deletes the latest version: get then shows its metadata without data; undelete restores it', async () => {
@@ -116,8 +131,8 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(rolled.code, rolled.stderr).toBe(0);
       expect(rolled.stdout).toMatch(/version {12}5\n$/);
       expect(json(await run(['get', '-format=json', 'secret/app/db'])).data.data).toEqual({ user: 'app', password: 'rotated' });
-      expect(await run(['rollback', '-version=1', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Error: Cannot roll back to a version that has been destroyed\n' });
-      expect(await run(['rollback', '-version=2', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Error: Cannot roll back to a version that has been deleted\n' });
+      expect(await run(['rollback', '-version=1', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Cannot roll back to a version that has been destroyed\n' });
+      expect(await run(['rollback', '-version=2', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Cannot roll back to a version that has been deleted\n' });
     });
 
     it('metadata put and patch change settings; the store then enforces them', async () => {
@@ -139,7 +154,7 @@ export function kvScenario(backend: 'file store' | 'server'): void {
 
     it('metadata delete removes the key with its history', async () => {
       expect(await run(['metadata', 'delete', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'Success! Data deleted (if it existed) at: secret/metadata/app/db\n' });
-      expect(await run(['metadata', 'get', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Error: No value found at secret/metadata/app/db\n' });
+      expect(await run(['metadata', 'get', 'secret/app/db'])).toMatchObject({ code: 1, stderr: notFound('secret/metadata/app/db') });
       expect(json(await run(['put', '-format=json', '-cas=0', 'secret/app/db', 'a=1'])).data).toMatchObject({ version: 1 });
     });
   });

@@ -59,7 +59,7 @@ describe('colours', () => {
 
 describe('buildKvData (bao kvbuilder)', () => {
   let dir: string;
-  const silent: Output = { write: () => {}, line: () => {}, isTTY: false, style: styleFor(false, {}) };
+  const silent: Output = { write: () => {}, line: () => {}, isTTY: false, style: styleFor(false, {}), closed: false };
   const context = (stdin: string): CommandContext => ({
     stdout: silent,
     stderr: silent,

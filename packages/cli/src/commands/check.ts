@@ -122,11 +122,11 @@ Behaviours that need a controllable clock run only against local stores and are 
     const gate = new CallGate();
     const store = gatedStore(raw, gate);
     let created = 0;
-    const progress = new Progress(ctx.stderr, ctx.stderr.isTTY && format === 'table');
+    const progress = new Progress(ctx.stderr, { enabled: ctx.stderr.isTTY && format === 'table', label: 'Checking:', unit: 'scratch stores' });
     const target: ConformanceTarget<ScopedKeyValueStore> = {
       async create() {
         created++;
-        progress.update(`running… (${created} scratch stores so far)`);
+        progress.update(created);
         const scope = new ScopedKeyValueStore(store, `${prefix}${created}`, { allowMountConfig });
         if (allowMountConfig) await store.writeConfig(DEFAULT_MOUNT_CONFIG);
         return scope;
@@ -158,7 +158,7 @@ Behaviours that need a controllable clock run only against local stores and are 
     } finally {
       gate.close();
       await gate.idle(15_000);
-      progress.done(interrupted ? 'interrupted' : `done (${created} scratch stores)`);
+      progress.done();
       const problems = await cleanUp(raw, prefix, original);
       removeHandler();
       await opened.close();
@@ -166,7 +166,7 @@ Behaviours that need a controllable clock run only against local stores and are 
     }
     if (report === undefined) return INTERRUPTED;
     if (format === 'json') {
-      ctx.stdout.line(toJson({ address, mount, namespace: namespace ?? null, prefix, allowMountConfig, report }));
+      ctx.stdout.line(toJson({ address, mount, namespace: namespace ?? null, prefix, allowMountConfig, report }, { struct: true }));
     } else {
       printReport(ctx, report, flags.bool('verbose') === true, out.style);
     }

@@ -1,13 +1,13 @@
 import { SecretNotFoundError, type MetadataPatch, type MetadataUpdate } from '@kv2/core';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { CliError, EXIT } from '../errors.js';
+import { EXIT, NotFoundError } from '../errors.js';
 import type { FlagSpec, ParsedFlags } from '../flags.js';
 import { apiPath } from '../paths.js';
 import { headerForMap, keyValueTable, pathHeader } from '../output/table.js';
 import { encodeKeyMetadata, type WireKeyMetadata } from '@kv2/core/wire';
-import { envelope, toJson } from '../output/wire.js';
-import { attempt, failed, kvFlagGroups, outputFormat, positionals, printWarnings, withKvStore } from './kv-shared.js';
+import { envelope } from '../output/wire.js';
+import { attempt, failed, kvFlagGroups, kvFormat, positionals, printFormatted, printWarnings, withKvStore, type KvFormat } from './kv-shared.js';
 
 const SETTINGS_FLAGS: readonly FlagSpec[] = [
   { name: 'max-versions', kind: 'int', placeholder: 'N', description: 'Versions to keep (0: the mount\'s setting, default 10). Applies from the next write.' },
@@ -36,11 +36,8 @@ function settings(flags: ParsedFlags): MetadataUpdate {
 }
 
 // A metadata write answers nothing (bao prints a success line) or only warnings.
-function printMetadataWrite(ctx: CommandContext, path: string, warnings: readonly string[], format: 'table' | 'json'): number {
-  if (format === 'json') {
-    if (warnings.length > 0) ctx.stdout.line(toJson(envelope(null, warnings)));
-    return EXIT.ok;
-  }
+function printMetadataWrite(ctx: CommandContext, path: string, warnings: readonly string[], format: KvFormat): number {
+  if (format !== 'table') return warnings.length > 0 ? printFormatted(ctx, envelope(null, warnings), format) : EXIT.ok;
   printWarnings(ctx, warnings);
   ctx.stdout.line(`Success! Data written to: ${path}`);
   return EXIT.ok;
@@ -55,20 +52,17 @@ const metadataGet: CommandSpec = {
   flags: kvFlagGroups([]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
       let wire: WireKeyMetadata;
       try {
         wire = encodeKeyMetadata(await store.readMetadata(target.key));
       } catch (error) {
-        if (SecretNotFoundError.is(error)) throw new CliError(`No value found at ${path}`);
+        if (SecretNotFoundError.is(error)) throw new NotFoundError(`No value found at ${path}`);
         failed(`reading ${path}`, error);
       }
-      if (format === 'json') {
-        ctx.stdout.line(toJson(envelope(wire)));
-        return EXIT.ok;
-      }
+      if (format !== 'table') return printFormatted(ctx, envelope(wire), format);
       const { versions, ...rest } = wire;
       ctx.stdout.line(pathHeader('Metadata Path', path));
       ctx.stdout.line(headerForMap('Metadata', rest));
@@ -79,7 +73,7 @@ const metadataGet: CommandSpec = {
         ctx.stdout.line(keyValueTable(state));
       }
       return EXIT.ok;
-    });
+    }, { readOnly: true });
   },
 };
 
@@ -98,7 +92,7 @@ call changes nothing (as in OpenBao, it does not even create the key).`,
   flags: kvFlagGroups(SETTINGS_FLAGS),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const update = settings(flags);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
@@ -118,7 +112,7 @@ the map and -remove-custom-metadata removes entries; other entries stay.`,
   flags: kvFlagGroups([...SETTINGS_FLAGS, { name: 'remove-custom-metadata', kind: 'list', placeholder: 'KEY', description: 'Remove this custom metadata entry (repeatable).' }]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const { customMetadata, ...rest } = settings(flags);
     // As bao does, custom_metadata is always part of the patch (an empty object changes no entry).
     const custom: Record<string, string | null> = { ...customMetadata };
@@ -141,7 +135,7 @@ const metadataDelete: CommandSpec = {
   flags: kvFlagGroups([]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'metadata');
       await attempt(`deleting ${path}`, () => store.deleteMetadata(target.key));

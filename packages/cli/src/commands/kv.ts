@@ -1,28 +1,26 @@
 import { BaseKeyValueStore, SecretNotFoundError, hasKvV2Extensions, type JsonObject, type Secret, type VersionMetadata } from '@kv2/core';
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { EXIT, NotFoundError, PlainError, UsageError } from '../errors.js';
 import { versionNumbers } from '../flags.js';
 import { buildKvData } from '../kv-data.js';
 import { apiPath, type KvTarget } from '../paths.js';
 import { headerForMap, keyValueTable, pathHeader, table } from '../output/table.js';
 import { encodeVersionMetadata } from '@kv2/core/wire';
-import { envelope, toJson } from '../output/wire.js';
-import { FIELD_FLAG, FORMAT_FLAG, attempt, failed, kvFlagGroups, outputFormat, positionals, printField, withKvStore } from './kv-shared.js';
+import { envelope, toJson, toYaml } from '../output/wire.js';
+import { FIELD_FLAG, FORMAT_FLAG, attempt, failed, kvFlagGroups, kvFormat, positionals, printField, printFormatted, printRaw, withKvStore, type KvFormat } from './kv-shared.js';
 
 const DATA_HELP = `DATA is any number of key=value pairs (key=@file reads the value from a file, key=- from stdin),
 @file.json or - (a JSON object from a file or stdin). A repeated key collects its values in an array.`;
 
 // The 5-key metadata table bao prints after a write (`put`, `patch`, `rollback`).
-function printWriteResult(ctx: CommandContext, target: KvTarget, metadata: VersionMetadata, format: 'table' | 'json', withPath: boolean): void {
+function printWriteResult(ctx: CommandContext, target: KvTarget, metadata: VersionMetadata, format: KvFormat, withPath: boolean): number {
   const wire = encodeVersionMetadata(metadata);
-  if (format === 'json') {
-    ctx.stdout.line(toJson(envelope(wire)));
-    return;
-  }
+  if (format !== 'table') return printFormatted(ctx, envelope(wire), format);
   if (withPath) ctx.stdout.line(pathHeader('Secret Path', apiPath(target, 'data')));
   if (withPath) ctx.stdout.line(headerForMap('Metadata', wire));
   ctx.stdout.line(keyValueTable(wire));
+  return EXIT.ok;
 }
 
 const get: CommandSpec = {
@@ -35,7 +33,7 @@ destroyed version shows its metadata and no data (as bao does). With -field, pri
   flags: kvFlagGroups([{ name: 'version', kind: 'int', placeholder: 'N', description: 'The version to read (default: the latest).' }], [FORMAT_FLAG, FIELD_FLAG]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const version = flags.int('version');
     if (version !== undefined && version < 0) throw new UsageError('-version must be 0 (latest) or a positive version number', this.name);
     const field = flags.string('field');
@@ -48,19 +46,18 @@ destroyed version shows its metadata and no data (as bao does). With -field, pri
         ({ data, metadata } = secret);
       } catch (error) {
         if (!SecretNotFoundError.is(error)) failed(`reading ${path}`, error);
-        if (error.metadata === null) throw new CliError(`No value found at ${path}`);
+        if (error.metadata === null) throw new NotFoundError(`No value found at ${path}`);
         data = null;
         metadata = error.metadata;
       }
       if (field !== undefined) {
-        if (data === null) throw new CliError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
-        return printField(ctx, data, field, format);
+        if (data === null) throw new PlainError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
+        // bao: -field=data is the data's own "data" entry if it has one, else the whole data map.
+        if (field === 'data' && !Object.hasOwn(data, 'data')) return printRaw(ctx, data, format);
+        return printField(ctx, data, field, format, 'map');
       }
       const wire = encodeVersionMetadata(metadata);
-      if (format === 'json') {
-        ctx.stdout.line(toJson(envelope({ data, metadata: wire })));
-        return EXIT.ok;
-      }
+      if (format !== 'table') return printFormatted(ctx, envelope({ data, metadata: wire }), format);
       ctx.stdout.line(pathHeader('Secret Path', path));
       ctx.stdout.line(headerForMap('Metadata', wire));
       ctx.stdout.line(keyValueTable(wire));
@@ -70,7 +67,7 @@ destroyed version shows its metadata and no data (as bao does). With -field, pri
         if (Object.keys(data).length > 0) ctx.stdout.line(keyValueTable(data));
       }
       return EXIT.ok;
-    });
+    }, { readOnly: true });
   },
 };
 
@@ -91,7 +88,7 @@ With -cas N the write happens only if the current version is N (0: only if the s
   async run(ctx, flags) {
     const args = positionals(flags, this.name, 1, Infinity);
     if (args.length === 1) throw new UsageError('must supply data (key=value, @file.json or -)', this.name);
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const cas = flags.int('cas');
     const data = await buildKvData(ctx, args.slice(1), this.name);
     return withKvStore(ctx, flags, this.name, args[0] as string, async (store, target) => {
@@ -99,8 +96,7 @@ With -cas N the write happens only if the current version is N (0: only if the s
       const metadata = await attempt(`writing data to ${path}`, () => store.write(target.key, data, cas === undefined || cas < 0 ? {} : { cas }));
       const field = flags.string('field');
       if (field !== undefined) return printField(ctx, encodeVersionMetadata(metadata), field, format);
-      printWriteResult(ctx, target, metadata, format, true);
-      return EXIT.ok;
+      return printWriteResult(ctx, target, metadata, format, true);
     });
   },
 };
@@ -126,7 +122,7 @@ check-and-set instead of sending a PATCH.`,
     const args = positionals(flags, this.name, 1, Infinity);
     const removals = flags.list('remove-data');
     if (args.length === 1 && removals.length === 0) throw new UsageError('must supply data (key=value, @file.json, - or -remove-data)', this.name);
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const method = flags.string('method') ?? 'patch';
     if (method !== 'patch' && method !== 'rw') throw new UsageError(`unsupported -method ${JSON.stringify(method)}: use patch or rw`, this.name);
     const cas = flags.int('cas');
@@ -135,14 +131,24 @@ check-and-set instead of sending a PATCH.`,
     return withKvStore(ctx, flags, this.name, args[0] as string, async (store, target) => {
       const path = apiPath(target, 'data');
       const options = cas === undefined || cas <= 0 ? {} : { cas };
-      // `rw` is the read → merge → write-with-cas that BaseKeyValueStore implements for every store.
-      const metadata = await attempt(`writing data to ${path}`, () =>
-        method === 'rw' ? BaseKeyValueStore.prototype.patch.call(store, target.key, changes, options) : store.patch(target.key, changes, options),
-      );
+      let metadata: VersionMetadata;
+      try {
+        // `rw` is the read → merge → write-with-cas that BaseKeyValueStore implements for every store.
+        metadata = method === 'rw' ? await BaseKeyValueStore.prototype.patch.call(store, target.key, changes, options) : await store.patch(target.key, changes, options);
+      } catch (error) {
+        if (!SecretNotFoundError.is(error)) failed(`writing data to ${path}`, error, method === 'rw' ? 'PUT' : 'PATCH');
+        // bao's rw pre-read reports the missing secret.
+        if (method === 'rw') throw new NotFoundError(`No value found at ${path}`);
+        // bao's PATCH reads OpenBao's empty 404 as "no answer" and prints its success line with
+        // exit 0; kv2 does the same for scripts written for bao, and says on stderr that
+        // nothing was written.
+        ctx.stderr.line(`Note: no secret at ${path}; nothing was written (patch changes existing secrets only; use kv put to create one)`);
+        if (format === 'table') ctx.stdout.line(`Success! Data written to: ${path}`);
+        return EXIT.ok;
+      }
       const field = flags.string('field');
       if (field !== undefined) return printField(ctx, encodeVersionMetadata(metadata), field, format);
-      printWriteResult(ctx, target, metadata, format, true);
-      return EXIT.ok;
+      return printWriteResult(ctx, target, metadata, format, true);
     });
   },
 };
@@ -158,7 +164,7 @@ remove the secret with all its history, kv metadata delete.`,
   flags: kvFlagGroups([{ name: 'versions', kind: 'list', placeholder: 'N,N', description: 'The versions to delete (comma-separated or repeated). Default: the latest.' }]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const versions = versionNumbers(flags.list('versions'), 'versions', this.name);
     return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
       const path = apiPath(target, 'data');
@@ -193,7 +199,7 @@ function versionsCommand(operation: 'undelete' | 'destroy', summary: string, des
     flags: kvFlagGroups([{ name: 'versions', kind: 'list', placeholder: 'N,N', description: `The versions to ${operation} (comma-separated or repeated). Required.` }]),
     async run(ctx, flags) {
       const [arg] = positionals(flags, this.name, 1, 1) as [string];
-      const format = outputFormat(flags, this.name);
+      const format = kvFormat(ctx, flags, this.name);
       const versions = versionNumbers(flags.list('versions'), 'versions', this.name);
       if (versions.length === 0) throw new UsageError(`no versions provided: use -versions to say which versions to ${operation}`, this.name);
       return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
@@ -228,18 +234,26 @@ Nothing there is "No value found" (exit code 1), as in bao. -format json prints 
   flags: kvFlagGroups([]),
   async run(ctx, flags) {
     const args = positionals(flags, this.name, flags.has('mount') ? 0 : 1, 1);
-    const format = outputFormat(flags, this.name);
-    return withKvStore(ctx, flags, this.name, args[0] ?? '', async (store, target) => {
-      const path = apiPath(target, 'metadata');
-      const keys = await attempt(`listing ${path}`, () => store.list(target.key));
-      if (format === 'json') {
-        ctx.stdout.line(toJson(keys));
-        return keys.length > 0 ? EXIT.ok : EXIT.failure;
-      }
-      if (keys.length === 0) throw new CliError(`No value found at ${path}`);
-      ctx.stdout.line(table(['Keys'], keys.map((key) => [key])));
-      return EXIT.ok;
-    });
+    const format = kvFormat(ctx, flags, this.name);
+    return withKvStore(
+      ctx,
+      flags,
+      this.name,
+      args[0] ?? '',
+      async (store, target) => {
+        const path = apiPath(target, 'metadata');
+        const keys = await attempt(`listing ${path}`, () => store.list(target.key));
+        if (format === 'json' || format === 'yaml') {
+          ctx.stdout.line(format === 'json' ? toJson(keys) : toYaml(keys));
+          return keys.length > 0 ? EXIT.ok : EXIT.failure;
+        }
+        if (keys.length === 0) throw new NotFoundError(`No value found at ${path}`);
+        if (format !== 'table') return printFormatted(ctx, keys, format);
+        ctx.stdout.line(table(['Keys'], keys.map((key) => [key])));
+        return EXIT.ok;
+      },
+      { readOnly: true },
+    );
   },
 };
 
@@ -254,7 +268,7 @@ to 2, the data of version 2 becomes version 6. Deleted or destroyed versions can
   flags: kvFlagGroups([{ name: 'version', kind: 'int', placeholder: 'N', description: 'The version to make current again. Required.' }]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
-    const format = outputFormat(flags, this.name);
+    const format = kvFormat(ctx, flags, this.name);
     const version = flags.int('version');
     if (version === undefined) throw new UsageError('version flag must be specified: -version=N', this.name);
     if (version <= 0) throw new UsageError(`invalid value ${version} for the version flag`, this.name);
@@ -266,14 +280,13 @@ to 2, the data of version 2 becomes version 6. Deleted or destroyed versions can
         wanted = await store.read(target.key, { version });
       } catch (error) {
         if (!SecretNotFoundError.is(error)) failed(`doing pre-read at ${path}`, error);
-        if (error.reason === 'missing') throw new CliError(`No value found at ${path} (version ${version})`);
-        throw new CliError(`Cannot roll back to a version that has been ${error.reason}`);
+        if (error.reason === 'missing') throw new NotFoundError(`No value found at ${path} (version ${version})`);
+        throw new PlainError(`Cannot roll back to a version that has been ${error.reason}`);
       }
       // bao refuses a version with any deletion time, even one scheduled in the future.
-      if (wanted.metadata.deletionTime !== null) throw new CliError('Cannot roll back to a version that has been deleted');
+      if (wanted.metadata.deletionTime !== null) throw new PlainError('Cannot roll back to a version that has been deleted');
       const metadata = await attempt(`writing data to ${path}`, () => store.write(target.key, wanted.data, { cas: current }));
-      printWriteResult(ctx, target, metadata, format, false);
-      return EXIT.ok;
+      return printWriteResult(ctx, target, metadata, format, false);
     });
   },
 };
@@ -284,7 +297,7 @@ async function currentVersion(store: BaseKeyValueStore, key: string, path: strin
     return (await store.read(key)).metadata.version;
   } catch (error) {
     if (!SecretNotFoundError.is(error)) failed(`doing pre-read at ${path}`, error);
-    if (error.metadata === null) throw new CliError(`No value found at ${path}`);
+    if (error.metadata === null) throw new NotFoundError(`No value found at ${path}`);
     return error.metadata.version;
   }
 }

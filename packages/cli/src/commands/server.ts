@@ -113,6 +113,7 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     'kv2 server',
     'kv2 server -address=127.0.0.1:0',
     'kv2 server -memory -token=dev-only-token',
+    'kv2 server -dev -dev-root-token-id=root -dev-listen-address=127.0.0.1:8200',
     'kv2 server -mount=secret -mount=team -file=/var/lib/kv2/data.json',
     'KV2_ENCRYPTION_PASSPHRASE=… kv2 server',
   ],
@@ -124,6 +125,8 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
         { name: 'token', kind: 'string', aliases: ['dev-root-token-id'], placeholder: 'TOKEN', description: 'The root token (default: KV2_TOKEN, else .kv2/token, else generated). Prefer KV2_TOKEN: flags show up in ps.' },
         { name: 'mount', kind: 'list', placeholder: 'PATH', defaultText: 'secret', description: 'A KV v2 mount to serve (repeatable or comma-separated).' },
         { name: 'memory', kind: 'bool', description: 'Keep the data in memory only (lost on stop).' },
+        { name: 'dev', kind: 'bool', description: "bao's dev mode: the same as -memory (scripts that run bao server -dev work unchanged)." },
+        { name: 'dev-no-store-token', kind: 'bool', description: 'Accepted for bao scripts; kv2 never writes a token helper file (~/.vault-token) anyway.' },
         { name: 'file', kind: 'string', placeholder: 'PATH', description: 'The data file (default: KV2_FILE, else .kv2/data.json).' },
         { name: 'quiet', kind: 'bool', description: 'Do not log server events on stderr.' },
       ],
@@ -133,7 +136,11 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
   async run(ctx, flags) {
     if (flags.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(flags.positionals[0])}`, this.name);
     const { host, port } = parseListenAddress(flags.string('address') ?? DEFAULT_ADDRESS, this.name);
-    const choice = chooseLocalBackend(ctx, flags, this.name);
+    // bao's -dev: an in-memory server (kv2's -address and -token aliases cover -dev-listen-address
+    // and -dev-root-token-id).
+    const dev = flags.bool('dev') === true;
+    if (dev && flags.has('file')) throw new UsageError('-dev keeps the data in memory; it cannot be combined with -file (drop -dev to keep the data in a file)', this.name);
+    const choice = dev ? ({ kind: 'memory' } as const) : chooseLocalBackend(ctx, flags, this.name);
     const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
     const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
 

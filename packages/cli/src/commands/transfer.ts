@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidRequestError, KvError, type BaseKeyValueStore } from '@kv2/core';
@@ -25,17 +26,27 @@ function snapshotStore(store: BaseKeyValueStore): SnapshotStore | undefined {
   return typeof candidate.exportDocument === 'function' && typeof candidate.importDocument === 'function' ? (candidate as SnapshotStore) : undefined;
 }
 
-async function withStore<T>(ctx: CommandContext, flags: ParsedFlags, command: string, fn: (store: BaseKeyValueStore, choice: BackendChoice) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  ctx: CommandContext,
+  flags: ParsedFlags,
+  command: string,
+  fn: (store: BaseKeyValueStore, choice: BackendChoice) => Promise<T>,
+  readOnly = false,
+): Promise<T> {
   const mount = flags.string('mount') ?? 'secret';
   const choice = forMount(chooseBackend(ctx, flags, command), mount);
-  const opened = await openStore(ctx, choice, flags, { mount, allowMountConfig: flags.bool('allow-mount-config') === true });
+  // An export reads: a file store that does not exist is empty, and is not created.
+  const opened =
+    readOnly && choice.kind === 'file' && !existsSync(choice.file)
+      ? await openStore(ctx, { kind: 'memory' }, flags)
+      : await openStore(ctx, choice, flags, { mount, allowMountConfig: flags.bool('allow-mount-config') === true });
   try {
     return await fn(opened.store, choice);
   } catch (error) {
     if (KvError.is(error)) throw new CliError(`${command} failed on the ${describeBackend(choice)}: ${error.message}`);
     // A server import or export names the key (or folder) it stopped at.
     if (error instanceof ItemFailedError && KvError.is(error.cause)) {
-      const done = command === 'import' ? `; ${error.completed} keys were imported before it stopped, the rest were not` : '';
+      const done = command === 'import' ? `; ${count(error.completed, 'key')} ${error.completed === 1 ? 'was' : 'were'} imported before it stopped, the rest were not` : '';
       const where = error.label === '' ? 'the mount root' : JSON.stringify(error.label);
       throw new CliError(`${command} failed at ${where} on the ${describeBackend(choice)}: ${error.cause.message}${done}`);
     }
@@ -44,6 +55,11 @@ async function withStore<T>(ctx: CommandContext, flags: ParsedFlags, command: st
   } finally {
     await opened.close();
   }
+}
+
+/** `1 key`, `2 keys`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function countVersions(document: StoreDocument): number {
@@ -65,7 +81,15 @@ Up to -concurrency keys are read at once; the snapshot is the same whatever orde
 A failed request stops the export (nothing is written) and names the key.`,
   examples: ['kv2 export snapshot.json', 'kv2 export -latest-only > fixtures.json', 'BAO_ADDR=http://127.0.0.1:8200 kv2 export -mount=secret prod.json'],
   flags: [
-    { title: 'Command options', flags: [{ name: 'latest-only', kind: 'bool', description: 'Only the current version of each key.' }, MOUNT, CONCURRENCY_FLAG] },
+    {
+      title: 'Command options',
+      flags: [
+        { name: 'latest-only', kind: 'bool', description: 'Only the current version of each key.' },
+        { name: 'progress', kind: 'bool', description: 'Show progress on stderr even when it is not a terminal (a plain line every few seconds).' },
+        MOUNT,
+        CONCURRENCY_FLAG,
+      ],
+    },
     BACKEND_GROUP,
   ],
   async run(ctx, flags) {
@@ -79,15 +103,16 @@ A failed request stops the export (nothing is written) and names the key.`,
       if (local !== undefined) {
         document = await local.exportDocument({ latestOnly });
       } else {
-        const progress = new Progress(ctx.stderr, ctx.stderr.isTTY);
-        const result = await exportRemote(store, { latestOnly, concurrency, onKey: (path, n) => progress.update(`exporting… ${n} keys (${path})`) });
-        progress.done(`read ${result.report.keys} keys`);
+        const progress = new Progress(ctx.stderr, { enabled: flags.bool('progress') === true || ctx.stderr.isTTY, label: 'Exporting', unit: 'keys' });
+        progress.note('Exporting: listing the keys…');
+        const result = await exportRemote(store, { latestOnly, concurrency, onKey: (_path, done, total) => progress.update(done, total) });
+        progress.done();
         document = result.document;
-        if (result.report.unreadable > 0) note += `; ${result.report.unreadable} soft-deleted versions left out (their data is not readable through the API)`;
+        if (result.report.unreadable > 0) note += `; ${count(result.report.unreadable, 'soft-deleted version')} left out (their data is not readable through the API)`;
         if (result.report.configUnreadable) note += '; the mount config was not readable, the snapshot has the defaults';
       }
       const json = `${JSON.stringify(document, null, 2)}\n`;
-      const summary = `Exported ${Object.keys(document.keys).length} keys (${countVersions(document)} versions) from the ${describeBackend(choice)}${note}`;
+      const summary = `Exported ${count(Object.keys(document.keys).length, 'key')} (${count(countVersions(document), 'version')}) from the ${describeBackend(choice)}${note}`;
       if (file === undefined || file === '-') {
         ctx.stdout.write(json);
         if (ctx.stderr.isTTY || note !== '') ctx.stderr.line(summary);
@@ -96,7 +121,7 @@ A failed request stops the export (nothing is written) and names the key.`,
         ctx.stderr.line(`${summary} to ${file}`);
       }
       return EXIT.ok;
-    });
+    }, true);
   },
 };
 
@@ -136,10 +161,10 @@ Progress goes to stderr on a terminal, or always with -progress.`,
   async run(ctx, flags) {
     const [file] = positionals(flags, this.name, 0, 1);
     const concurrency = concurrencyFlag(flags, this.name);
-    const progress = new Progress(ctx.stderr, flags.bool('progress') === true || ctx.stderr.isTTY);
+    const progress = new Progress(ctx.stderr, { enabled: flags.bool('progress') === true || ctx.stderr.isTTY, label: 'Importing', unit: 'keys' });
     const source = file === undefined || file === '-' ? 'stdin' : file;
     if (file === undefined && ctx.stdinIsTTY) throw new UsageError('give the snapshot FILE, or pipe it in (kv2 export | kv2 import …)', this.name);
-    progress.update(`reading ${source}…`);
+    progress.note(`Importing: reading ${source}…`);
     const text = source === 'stdin' ? await ctx.readStdin() : await readSnapshot(ctx, source);
     let parsed: unknown;
     try {
@@ -160,10 +185,10 @@ Progress goes to stderr on a terminal, or always with -progress.`,
     return withStore(ctx, flags, this.name, async (store, choice) => {
       const local = snapshotStore(store);
       if (local !== undefined) {
-        progress.update(`importing ${keys} keys (${countVersions(document)} versions) into the ${describeBackend(choice)}…`);
+        progress.note(`Importing ${count(keys, 'key')} (${count(countVersions(document), 'version')}) in one step…`);
         await local.importDocument(document, { mode: replace ? 'replace' : 'merge' });
-        progress.done(`imported ${keys} keys`);
-        ctx.stderr.line(`Imported ${keys} keys (${countVersions(document)} versions) into the ${describeBackend(choice)} (${replace ? 'replaced its content' : 'merged'})`);
+        progress.done();
+        ctx.stderr.line(`Imported ${count(keys, 'key')} (${count(countVersions(document), 'version')}) into the ${describeBackend(choice)} (${replace ? 'replaced its content' : 'merged'})`);
         return EXIT.ok;
       }
       if (replace) throw new UsageError('-replace works on local stores only; a server import adds to the mount and never removes keys', this.name);
@@ -172,12 +197,12 @@ Progress goes to stderr on a terminal, or always with -progress.`,
         writeConfig: allowConfig,
         now: new Date(),
         concurrency,
-        onKey: (path, done, total) => progress.update(`importing… ${done}/${total} keys (${path})`),
+        onKey: (_path, done, total) => progress.update(done, total),
       });
-      progress.done(`imported ${report.keys}/${keys} keys`);
-      const skipped = report.skipped > 0 ? `; ${report.skipped} destroyed versions skipped` : '';
+      progress.done();
+      const skipped = report.skipped > 0 ? `; ${count(report.skipped, 'destroyed version')} skipped` : '';
       const config = allowConfig ? '' : '; mount config left unchanged (use -allow-mount-config to write it)';
-      ctx.stderr.line(`Imported ${report.keys} keys (${report.versions} versions written as new versions) into the ${describeBackend(choice)}${skipped}${config}`);
+      ctx.stderr.line(`Imported ${count(report.keys, 'key')} (${count(report.versions, 'version')} written as new versions) into the ${describeBackend(choice)}${skipped}${config}`);
       return EXIT.ok;
     });
   },

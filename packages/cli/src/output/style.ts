@@ -1,4 +1,6 @@
-/** ANSI styling that is on only for a terminal and off when `NO_COLOR` is set (https://no-color.org). */
+import { styleText } from 'node:util';
+
+/** ANSI styling for one output stream; every method returns the text unchanged when colours are off. */
 export interface Style {
   readonly enabled: boolean;
   bold(text: string): string;
@@ -19,22 +21,39 @@ const PLAIN: Style = Object.freeze({
   cyan: (t: string) => t,
 });
 
-function wrap(open: number, close: number): (text: string) => string {
-  return (text) => `\x1b[${open}m${text}\x1b[${close}m`;
+type Format = Parameters<typeof styleText>[0];
+
+// Whether to colour is decided here, per stream (see colourEnabled); Node's own check looks at
+// process.stdout only, so it is turned off.
+function styled(format: Format): (text: string) => string {
+  return (text) => styleText(format, text, { validateStream: false });
 }
 
 const COLOURED: Style = Object.freeze({
   enabled: true,
-  bold: wrap(1, 22),
-  dim: wrap(2, 22),
-  red: wrap(31, 39),
-  green: wrap(32, 39),
-  yellow: wrap(33, 39),
-  cyan: wrap(36, 39),
+  bold: styled('bold'),
+  dim: styled('dim'),
+  red: styled('red'),
+  green: styled('green'),
+  yellow: styled('yellow'),
+  cyan: styled('cyan'),
 });
 
-/** The style for one output stream: coloured only when it is a TTY and `NO_COLOR` is unset or empty. */
+/**
+ * Whether a stream gets colours, by the rules other command-line tools follow (and Node's
+ * `getColorDepth`): `FORCE_COLOR` wins (`0` or `false` turns colours off, any other value on,
+ * even on a pipe); otherwise colours need a terminal, `NO_COLOR` unset or empty
+ * (https://no-color.org) and `TERM` other than `dumb`.
+ */
+export function colourEnabled(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+
+/** The style for one output stream (see {@link colourEnabled}). */
 export function styleFor(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style {
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-  return isTTY && !noColor ? COLOURED : PLAIN;
+  return colourEnabled(isTTY, env) ? COLOURED : PLAIN;
 }

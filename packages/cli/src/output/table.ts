@@ -1,3 +1,5 @@
+import stringWidth from 'string-width';
+
 // Table output that looks like bao's (`columnize` with a 4-space glue, `n/a` for empty cells,
 // `==== Title ====` headers), so people and scripts used to `bao kv get` read it the same way.
 
@@ -36,7 +38,7 @@ export function keyValueTable(data: Readonly<Record<string, unknown>>): string {
 
 /** `=== Title ===` sized like bao's `padEqualSigns`. */
 export function padEqualSigns(title: string, totalLength: number): string {
-  let signs = totalLength - (title.length + 2);
+  let signs = totalLength - (width(title) + 2);
   if (signs <= 0) signs = 4;
   if (signs % 2 !== 0) signs += 1;
   const side = '='.repeat(signs / 2);
@@ -45,13 +47,13 @@ export function padEqualSigns(title: string, totalLength: number): string {
 
 /** The header bao prints above a map's table: as wide as the longest key plus the value column. */
 export function headerForMap(title: string, data: Readonly<Record<string, unknown>>): string {
-  const longest = Math.max(0, ...Object.keys(data).map((k) => k.length));
+  const longest = Math.max(0, ...Object.keys(data).map((k) => width(k)));
   return padEqualSigns(title, longest + GLUE.length + 5);
 }
 
 /** bao's `outputPath`: a title as wide as the path, the path, and a blank line. */
 export function pathHeader(title: string, path: string): string {
-  return `${padEqualSigns(title, path.length)}\n${path}\n`;
+  return `${padEqualSigns(title, width(path))}\n${path}\n`;
 }
 
 /**
@@ -73,7 +75,11 @@ export function goValue(value: unknown): string {
   return typeof value === 'bigint' ? value.toString() : '';
 }
 
-// Code points, so that accented names do not skew the columns.
-function width(text: string): number {
-  return [...text].length;
+/**
+ * The columns a string takes on a terminal: East Asian wide characters and emoji count two,
+ * combining marks and zero-width characters none, so CJK or emoji keys line up. bao counts
+ * bytes or code points here; for ASCII all agree.
+ */
+export function width(text: string): number {
+  return stringWidth(text);
 }
