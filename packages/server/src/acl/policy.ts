@@ -123,7 +123,7 @@ function parameterMap(value: unknown, written: string, key: string): Map<string,
   for (const obj of Array.isArray(value) ? value : [value]) {
     if (!isObject(obj)) throw new PolicyParseError(`path ${JSON.stringify(written)}: ${key} must be a map`);
     for (const [name, values] of Object.entries(obj)) {
-      const list = Array.isArray(values) ? values : [values];
+      const list: unknown[] = Array.isArray(values) ? (values as unknown[]) : [values];
       map.set(name.toLowerCase(), [...(map.get(name.toLowerCase()) ?? []), ...list]);
     }
   }
@@ -155,7 +155,7 @@ function parseBlock(written: string, body: unknown, text: string, now: Date): Pa
   const { pattern, kind } = normalisePattern(written);
   let bits = 0;
   if (body.policy !== undefined) {
-    const word = typeof body.policy === 'string' ? body.policy : String(body.policy);
+    const word = typeof body.policy === 'string' ? body.policy : JSON.stringify(body.policy);
     const legacy = LEGACY[word];
     if (legacy === undefined) throw new PolicyParseError(`path ${JSON.stringify(written)}: invalid policy ${JSON.stringify(word)}`);
     for (const cap of legacy) bits |= CAP[cap];
@@ -176,9 +176,10 @@ function parseBlock(written: string, body: unknown, text: string, now: Date): Pa
     throw new PolicyParseError('list_scan_response_keys_filter_path needs to be used on a path with the list capability');
   }
   if (body.expiration !== undefined) {
-    const when = new Date(String(body.expiration));
+    const raw = typeof body.expiration === 'string' ? body.expiration : JSON.stringify(body.expiration);
+    const when = new Date(raw);
     if (Number.isNaN(when.getTime())) {
-      throw new PolicyParseError(`path ${JSON.stringify(written)}: invalid expiration time: cannot parse ${JSON.stringify(String(body.expiration))}`);
+      throw new PolicyParseError(`path ${JSON.stringify(written)}: invalid expiration time: cannot parse ${JSON.stringify(raw)}`);
     }
     // OpenBao drops a block whose expiration has passed.
     if (when.getTime() <= now.getTime()) return null;
