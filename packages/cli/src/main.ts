@@ -15,6 +15,8 @@ interface Entry {
 }
 
 const loadKv: Loader = async () => (await import('./commands/kv.js')).kvCommands;
+const loadPolicy: Loader = async () => (await import('./commands/policy.js')).policyCommands;
+const loadToken: Loader = async () => (await import('./commands/token.js')).tokenCommands;
 const loadKvMetadata: Loader = async () => (await import('./commands/kv-metadata.js')).kvMetadataCommands;
 
 const COMMANDS: Readonly<Record<string, Entry>> = {
@@ -31,6 +33,14 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'kv metadata put': { summary: "Create a key or change its settings", load: loadKvMetadata },
   'kv metadata patch': { summary: "Merge changes into an existing key's settings", load: loadKvMetadata },
   'kv metadata delete': { summary: 'Remove a key with all its versions and history', load: loadKvMetadata },
+  'policy write': { summary: 'Upload an ACL policy (HCL or JSON) to a server', load: loadPolicy },
+  'policy read': { summary: 'Print the text of an ACL policy', load: loadPolicy },
+  'policy list': { summary: 'List the ACL policies', load: loadPolicy },
+  'policy delete': { summary: 'Delete an ACL policy', load: loadPolicy },
+  'token create': { summary: 'Create a token with policies', load: loadToken },
+  'token lookup': { summary: "Show a token's properties", load: loadToken },
+  'token revoke': { summary: 'Revoke a token and its children', load: loadToken },
+  'token capabilities': { summary: 'Show what a token may do on a path', load: loadToken },
   check: { summary: 'Run the KV v2 conformance suite against a live server', load: async () => (await import('./commands/check.js')).checkCommands },
   export: { summary: 'Write a JSON snapshot of a store (all versions and metadata)', load: async () => (await import('./commands/transfer.js')).transferCommands },
   import: { summary: 'Load a JSON snapshot into a store', load: async () => (await import('./commands/transfer.js')).transferCommands },
@@ -43,6 +53,8 @@ BAO_ADDR (or VAULT_ADDR, or -address) points at one; kv2 server runs such a serv
   kv: `Read and write versioned secrets, like bao kv: the same subcommands, flags and output.
 PATH starts with the mount (secret/app/db), or use -mount=secret app/db.`,
   'kv metadata': 'Read and change the metadata of keys, like bao kv metadata.',
+  policy: 'Manage the ACL policies of a server (kv2 server, OpenBao, Vault), like bao policy.',
+  token: 'Create, inspect and revoke tokens on a server, like bao token.',
 };
 
 /**
