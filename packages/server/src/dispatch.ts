@@ -67,7 +67,7 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   }
 
   const token = requestToken(req.headers);
-  const entry = token === undefined ? undefined : await context.auth.lookup(token);
+  const entry = token === undefined ? undefined : await context.auth.lookup(token, req.socket);
   // The UI mount endpoints are unauthenticated routes that judge the token themselves and
   // never consume a use.
   if (path === UI_MOUNTS || path === `${UI_MOUNTS}/`) {

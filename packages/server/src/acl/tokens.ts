@@ -89,6 +89,10 @@ export class AuthStore {
   readonly #children = new Map<string, Set<string>>();
   readonly #storage: AuthStorage | undefined;
   readonly now: () => Date;
+  /** ACLs by policy list; dropped whenever a policy changes, so edits apply at once. */
+  readonly #acls = new Map<string, Acl>();
+  /** The last token each connection presented and its hash: keep-alive clients skip the hashing. */
+  readonly #connections = new WeakMap<object, { token: string; hash: string }>();
   #saving: Promise<void> = Promise.resolve();
   #dirty = false;
 
@@ -143,6 +147,7 @@ export class AuthStore {
     }
     this.#policies.set(name, { name, text, version: (existing?.version ?? 0) + 1, modified: this.now().toISOString(), casRequired: options.casRequired ?? false });
     this.#parsed.set(name, rules);
+    this.#acls.clear();
     await this.#persist();
     return null;
   }
@@ -150,18 +155,28 @@ export class AuthStore {
   async deletePolicy(name: string): Promise<void> {
     if (!this.#policies.delete(name)) return;
     this.#parsed.delete(name);
+    this.#acls.clear();
     await this.#persist();
   }
 
   /** The ACL of a policy list (rebuilt from the current texts, so edits apply at once). */
   acl(policies: readonly string[]): Acl {
-    if (policies.includes('root')) return new Acl([], true);
-    const rules: Array<readonly PathRule[]> = [];
-    for (const name of policies) {
-      const parsed = this.#parsed.get(name);
-      if (parsed !== undefined) rules.push(parsed);
+    const key = policies.join('\n');
+    let acl = this.#acls.get(key);
+    if (acl === undefined) {
+      if (policies.includes('root')) {
+        acl = new Acl([], true);
+      } else {
+        const rules: Array<readonly PathRule[]> = [];
+        for (const name of policies) {
+          const parsed = this.#parsed.get(name);
+          if (parsed !== undefined) rules.push(parsed);
+        }
+        acl = new Acl(rules);
+      }
+      this.#acls.set(key, acl);
     }
-    return new Acl(rules);
+    return acl;
   }
 
   // ---- tokens ----
@@ -203,9 +218,17 @@ export class AuthStore {
     return entry;
   }
 
-  /** The live token with this ID, or undefined. */
-  lookup(id: string): Promise<TokenEntry | undefined> {
-    return this.#live(hashToken(id));
+  /**
+   * The live token with this ID, or undefined. `connection` (the request's socket) remembers
+   * the hash of what that connection presented last.
+   */
+  lookup(id: string, connection?: object): Promise<TokenEntry | undefined> {
+    if (connection === undefined) return this.#live(hashToken(id));
+    const last = this.#connections.get(connection);
+    if (last !== undefined && last.token === id) return this.#live(last.hash);
+    const hash = hashToken(id);
+    this.#connections.set(connection, { token: id, hash });
+    return this.#live(hash);
   }
 
   /** The live token with this accessor, or undefined. */
