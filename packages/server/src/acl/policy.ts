@@ -1,4 +1,3 @@
-import { parse as parseHcl } from '@cdktn/hcl2json';
 import { parseDuration } from '@kv2/core';
 import { formatMultiError } from '@kv2/core/wire';
 
@@ -198,6 +197,17 @@ function parseBlock(written: string, body: unknown, text: string, now: Date): Pa
         ? []
         : stringList(body.required_parameters, `path ${JSON.stringify(written)}: required_parameters`).map((p) => p.toLowerCase()),
   };
+}
+
+type HclParse = (filename: string, text: string) => Promise<unknown>;
+
+// Loaded through a computed specifier so that the package's type declarations (which pull in
+// the DOM lib and would change global types such as Headers for the whole program) stay out.
+const HCL_PACKAGE = '@cdktn/hcl2json';
+let hclParser: Promise<HclParse> | undefined;
+function parseHcl(filename: string, text: string): Promise<unknown> {
+  hclParser ??= (import(HCL_PACKAGE) as Promise<{ parse: HclParse }>).then((module) => module.parse);
+  return hclParser.then((parse) => parse(filename, text));
 }
 
 /** The document a policy text holds: JSON when the trimmed text starts with `{`, else HCL. */
