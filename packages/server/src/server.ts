@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RequestTooLargeError } from '@kv2/core';
 import { parseDuration } from '@kv2/core';
 import { AuthStore } from './acl/tokens.js';
-import { PolicyParseError } from './acl/policy.js';
+import { parsePolicyText, PolicyParseError } from './acl/policy.js';
 import { rootTokenEntry, sanitizePolicies } from './handlers/auth-endpoints.js';
 import { hashToken, randomBase62 } from './acl/tokens.js';
 import { DEFAULT_MAX_JSON_STRINGS, DEFAULT_MAX_REQUEST_BYTES, declaresTooLarge, RequestAbortedError } from './body.js';
@@ -295,16 +295,23 @@ class Kv2Server implements KvServer {
 /** Loads the saved policies and tokens, then applies the initial ones and the root token. */
 async function openAuth(auth: AuthStore, options: ServerOptions, accessor: string, startedAt: number): Promise<void> {
   await auth.open();
+  // Every initial policy is checked before any is stored, so a bad one changes nothing.
+  const initial: Array<[string, string]> = [];
   for (const [raw, text] of Object.entries(options.policies ?? {})) {
     const name = raw.trim().toLowerCase();
     if (name === 'root' || name === 'response-wrapping') throw new InvalidRequestError(`policy ${JSON.stringify(name)} cannot be given`, 'invalid_parameter');
+    if (typeof text !== 'string' || text.trim() === '') throw new InvalidRequestError(`policy ${JSON.stringify(name)}: the text is empty`, 'invalid_parameter');
     try {
-      const problem = await auth.setPolicy(name, text, undefined);
-      if (problem !== null) throw new InvalidRequestError(`policy ${JSON.stringify(name)}: ${problem}`, 'invalid_parameter');
+      await parsePolicyText(text, auth.now());
     } catch (error) {
       if (error instanceof PolicyParseError) throw new InvalidRequestError(`policy ${JSON.stringify(name)}: failed to parse policy: ${error.message}`, 'invalid_parameter');
       throw error;
     }
+    initial.push([name, text]);
+  }
+  for (const [name, text] of initial) {
+    const problem = await auth.setPolicy(name, text, undefined);
+    if (problem !== null) throw new InvalidRequestError(`policy ${JSON.stringify(name)}: ${problem}`, 'invalid_parameter');
   }
   await auth.addToken(rootTokenEntry(options.token, accessor, startedAt));
   for (const token of options.tokens ?? []) {

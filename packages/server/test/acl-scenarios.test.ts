@@ -326,6 +326,29 @@ describe('§6.2 acceptance scenarios', () => {
     expect(apiRootSelf).toMatchObject({ renewable: false, expire_time: null, ttl: 0, policies: ['root'] });
   });
 
+  it('TTL rules: 768h cap, explicit max TTL, renewal capping, no renewal past the max', async () => {
+    const s = await server();
+    const long = await s.call('POST', '/v1/auth/token/create', { body: { policies: ['default'], ttl: '1000h' } });
+    expect((long.json?.auth as Record<string, unknown>).lease_duration).toBe(768 * 3600);
+    expect(long.json?.warnings).toEqual(['TTL of "1000h" exceeded the effective max_ttl of "768h"; TTL value is capped accordingly']);
+    const capped = await s.call('POST', '/v1/auth/token/create', { body: { policies: ['default'], ttl: '2h', explicit_max_ttl: '90m' } });
+    expect((capped.json?.auth as Record<string, unknown>).lease_duration).toBe(5400);
+    expect(capped.json?.warnings).toEqual(['TTL of "2h" exceeded the effective max_ttl of "1h30m"; TTL value is capped accordingly']);
+    const token = (capped.json?.auth as { client_token: string }).client_token;
+    advance(3600);
+    const renewed = await s.call('PUT', '/v1/auth/token/renew-self', { body: { increment: '1h' }, token });
+    expect((renewed.json?.auth as Record<string, unknown>).lease_duration).toBe(1800);
+    advance(1800);
+    expect((await s.call('GET', '/v1/auth/token/lookup-self', { token })).json).toEqual(PD);
+    const negative = await s.call('POST', '/v1/auth/token/create', { body: { ttl: '-1h' } });
+    expect(negative.json).toEqual({ errors: ['ttl must be positive'] });
+    expect((await s.call('POST', '/v1/auth/token/create', { body: { num_uses: -1 } })).json).toEqual({ errors: ['number of uses cannot be negative'] });
+    const rootChild = await s.call('POST', '/v1/auth/token/create', { body: {} });
+    expect(rootChild.json?.auth).toMatchObject({ policies: ['root'], lease_duration: 0, renewable: false, orphan: false, metadata: null });
+    const renewNope = await s.call('PUT', '/v1/auth/token/renew', { body: { token: 'nope' } });
+    expect(renewNope.json).toEqual({ errors: ['token not found'] });
+  });
+
   it('23–24. accessors and bad tokens', async () => {
     const s = await server();
     const { auth } = await createToken(s, { policies: ['default'], meta: { team: 'x' }, display_name: 'foo_bar.baz!' });
@@ -361,6 +384,15 @@ describe('§6.2 acceptance scenarios', () => {
     expect((await s.call('GET', '/v1/secret/data/app/one', { token: child })).status).toBe(200);
     expect((await s.call('DELETE', '/v1/sys/policies/acl/app')).status).toBe(204);
     expect((await s.call('GET', '/v1/secret/data/app/one', { token: child })).json).toEqual(PDM);
+  });
+
+  it('a bad initial policy makes listen() reject with InvalidRequestError', async () => {
+    await expect(start({ policies: { ok: APP, bad: 'path "x" { capabilities = ["banana"] }' } })).rejects.toMatchObject({
+      code: 'invalid_parameter',
+      message: 'policy "bad": failed to parse policy: path "x": invalid capability "banana"',
+    });
+    await expect(start({ policies: { root: APP } })).rejects.toMatchObject({ code: 'invalid_parameter' });
+    await expect(start({ tokens: [{ id: 's.bad', policies: [] }] })).rejects.toMatchObject({ code: 'invalid_parameter' });
   });
 
   it('initial policies and tokens from createServer', async () => {

@@ -105,8 +105,13 @@ export class AuthStore {
   async open(): Promise<void> {
     const text = this.#storage === undefined ? undefined : await this.#storage.load();
     if (text !== undefined) {
-      const state = JSON.parse(text) as AuthState;
-      if (state.format !== 'kv2-auth/1') throw new Error('the auth state file has an unknown format');
+      let state: AuthState;
+      try {
+        state = JSON.parse(text) as AuthState;
+      } catch {
+        throw new Error('the saved policies and tokens are not valid JSON (a damaged auth file?)');
+      }
+      if (state.format !== 'kv2-auth/1') throw new Error('the saved policies and tokens have an unknown format');
       for (const policy of state.policies) {
         this.#policies.set(policy.name, policy);
         this.#parsed.set(policy.name, await parsePolicyText(policy.text, this.now()));
@@ -131,6 +136,7 @@ export class AuthStore {
     });
   }
 
+  /** The stored policy `name` (already normalised), or undefined. */
   getPolicy(name: string): StoredPolicy | undefined {
     return this.#policies.get(name);
   }
@@ -152,6 +158,7 @@ export class AuthStore {
     return null;
   }
 
+  /** Removes a policy (nothing happens when it does not exist); tokens naming it lose its rules at once. */
   async deletePolicy(name: string): Promise<void> {
     if (!this.#policies.delete(name)) return;
     this.#parsed.delete(name);
