@@ -16,6 +16,8 @@ interface Entry {
 
 const loadKv: Loader = async () => (await import('./commands/kv.js')).kvCommands;
 const loadSecrets: Loader = async () => (await import('./commands/secrets.js')).secretsCommands;
+const loadPolicy: Loader = async () => (await import('./commands/policy.js')).policyCommands;
+const loadToken: Loader = async () => (await import('./commands/token.js')).tokenCommands;
 const loadKvMetadata: Loader = async () => (await import('./commands/kv-metadata.js')).kvMetadataCommands;
 
 const COMMANDS: Readonly<Record<string, Entry>> = {
@@ -37,6 +39,14 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'secrets list': { summary: 'List the enabled secrets engines', load: loadSecrets },
   'secrets tune': { summary: "Change a secrets engine's description, TTLs or options", load: loadSecrets },
   'secrets move': { summary: 'Move a secrets engine, with its data, to another path', load: loadSecrets },
+  'policy write': { summary: 'Upload an ACL policy (HCL or JSON) to a server', load: loadPolicy },
+  'policy read': { summary: 'Print the text of an ACL policy', load: loadPolicy },
+  'policy list': { summary: 'List the ACL policies', load: loadPolicy },
+  'policy delete': { summary: 'Delete an ACL policy', load: loadPolicy },
+  'token create': { summary: 'Create a token with policies', load: loadToken },
+  'token lookup': { summary: "Show a token's properties", load: loadToken },
+  'token revoke': { summary: 'Revoke a token and its children', load: loadToken },
+  'token capabilities': { summary: 'Show what a token may do on a path', load: loadToken },
   check: { summary: 'Run the KV v2 conformance suite against a live server', load: async () => (await import('./commands/check.js')).checkCommands },
   export: { summary: 'Write a JSON snapshot of a store (all versions and metadata)', load: async () => (await import('./commands/transfer.js')).transferCommands },
   import: { summary: 'Load a JSON snapshot into a store', load: async () => (await import('./commands/transfer.js')).transferCommands },
@@ -51,6 +61,8 @@ PATH starts with the mount (secret/app/db), or use -mount=secret app/db.`,
   'kv metadata': 'Read and change the metadata of keys, like bao kv metadata.',
   secrets: `Enable, list, tune, move and disable secrets engines on a server, like bao secrets.
 kv2 server serves KV version 2 engines (type kv-v2, or kv with -version=2).`,
+  policy: 'Manage the ACL policies of a server (kv2 server, OpenBao, Vault), like bao policy.',
+  token: 'Create, inspect and revoke tokens on a server, like bao token.',
 };
 
 /**

@@ -1,19 +1,24 @@
 import type { IncomingMessage } from 'node:http';
+import { SecretNotFoundError } from '@kv2/core';
 import { formatMultiError, PATH_MESSAGES } from '@kv2/core/wire';
-import { requestToken, type TokenCheck } from './auth.js';
+import type { AclOperation } from './acl/acl.js';
+import type { AuthStore } from './acl/tokens.js';
+import { requestToken } from './auth.js';
 import { checkPatchContentType, parseBody, readBody } from './body.js';
 import { HttpError } from './errors.js';
 import type { Params } from './request-fields.js';
-import { health, lookupSelf, mounts, sealStatus, sysMountInfo, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
+import { handleCapabilities, handlePolicies, handleTokenEndpoint, type Caller } from './handlers/auth-endpoints.js';
+import { health, mounts, sealStatus, sysMountInfo, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
 import { handleMountsEndpoint, isMountsEndpoint } from './handlers/sys-mounts.js';
-import { MountGoneError, normalizeNamespace, type MountTable } from './mounts.js';
+import { MountGoneError, normalizeNamespace, type Mount, type MountMatch, type MountTable } from './mounts.js';
 import { errors, type Reply } from './reply.js';
 import { handleKv } from './router.js';
 import { hasDotSegment, parseTarget, type Target } from './target.js';
 
 /** Everything the request pipeline needs from the server. */
 export interface DispatchContext {
-  readonly tokens: TokenCheck;
+  /** Policies and tokens; every request is checked against the caller's ACL. */
+  readonly auth: AuthStore;
   readonly mounts: MountTable;
   readonly info: SysInfo;
   readonly maxRequestBytes: number;
@@ -21,6 +26,8 @@ export interface DispatchContext {
 }
 
 const PERMISSION_DENIED = (): HttpError => new HttpError(errors(403, ['permission denied']));
+/** The ACL's refusal, go-multierror framed as OpenBao's request pipeline words it. */
+const ACL_DENIED = (): HttpError => new HttpError(errors(403, [formatMultiError(['permission denied'])]));
 const UI_MOUNTS = 'sys/internal/ui/mounts';
 
 /** Body parameters of a write (read within the size limit), or the query parameters otherwise. */
@@ -61,19 +68,80 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   }
 
   const token = requestToken(req.headers);
-  const authenticated = context.tokens.accepts(token, req.socket);
-  if (path === UI_MOUNTS || path === `${UI_MOUNTS}/`) return uiMounts(op, context.mounts, namespace, authenticated, context.info);
-  if (!authenticated || token === undefined) throw PERMISSION_DENIED();
-
-  if (path.startsWith(`${UI_MOUNTS}/`)) return uiMount(op, path.slice(UI_MOUNTS.length + 1), context.mounts, namespace);
-  if (path === 'sys/mounts') return mounts(target, context.mounts, namespace, context.info);
-  if (isMountsEndpoint(path)) {
-    const params = await requestParams(req, target, context);
-    return handleMountsEndpoint(op, path, params, context.mounts, namespace, () => sysMountInfo(context.info));
+  const entry = token === undefined ? undefined : await context.auth.lookup(token, req.socket);
+  // The UI mount endpoints are unauthenticated routes that judge the token themselves and
+  // never consume a use.
+  if (path === UI_MOUNTS || path === `${UI_MOUNTS}/`) {
+    if (token !== undefined && entry === undefined) throw PERMISSION_DENIED();
+    return uiMounts(op, context.mounts, namespace, entry === undefined ? undefined : context.auth.acl(entry.policies), context.info);
   }
-  if (path === 'auth/token/lookup-self') return lookupSelf(op, token, context.info);
+  if (entry === undefined || token === undefined) throw PERMISSION_DENIED();
+  const acl = context.auth.acl(entry.policies);
+  if (path.startsWith(`${UI_MOUNTS}/`)) return uiMount(op, path.slice(UI_MOUNTS.length + 1), context.mounts, namespace, acl);
 
   const match = context.mounts.match(path, namespace);
+  // Parameter rules and the existence check need the body; OpenBao also parses it before the ACL.
+  const params = await requestParams(req, target, context);
+  let allowed = true;
+  if (!acl.root) {
+    let aclOp: AclOperation = op === 'options' ? 'read' : op;
+    if (op === 'update' && match !== undefined && (await keyExists(match.rest, match.mount, namespace, context)) === false) aclOp = 'create';
+    // In a namespace, a root-namespace policy names the path with the namespace in front.
+    const aclPath = namespace === '' ? path : `${namespace}/${path}`;
+    allowed = acl.allowOperation(aclPath, aclOp, params).allowed;
+  }
+  // A use is consumed whether or not the ACL allows; the last use is served, then the token goes.
+  const lastUse = await context.auth.consumeUse(entry);
+  try {
+    if (!allowed) throw ACL_DENIED();
+    return await route(target, match, params, { token, entry, acl }, namespace, context);
+  } finally {
+    if (lastUse) await context.auth.revokeTree(entry.hash);
+  }
+}
+
+/** KV v2's existence check for `data/<key>` and `metadata/<key>`: exists ⇔ the key has metadata. Undefined when the route has none. */
+async function keyExists(rest: string, mount: Mount, namespace: string, context: DispatchContext): Promise<boolean | undefined> {
+  const prefix = rest.startsWith('data/') ? 'data/' : rest.startsWith('metadata/') ? 'metadata/' : undefined;
+  if (prefix === undefined) return undefined;
+  const key = rest.slice(prefix.length);
+  if (key === '' || key.endsWith('/')) return undefined;
+  const store = await context.mounts.store(mount, namespace);
+  if (store === undefined) return undefined;
+  try {
+    await store.readMetadata(key);
+    return true;
+  } catch (error) {
+    if (SecretNotFoundError.is(error)) return false;
+    // Anything else (a bad path) is left for the handler to answer.
+    return undefined;
+  }
+}
+
+async function route(
+  target: Target,
+  match: MountMatch | undefined,
+  params: Params | null,
+  caller: Caller,
+  namespace: string,
+  context: DispatchContext,
+): Promise<Reply> {
+  const { op, path } = target;
+  if (path === 'sys/mounts') return mounts(target, context.mounts, namespace, context.info);
+  if (isMountsEndpoint(path)) return handleMountsEndpoint(op, path, params, context.mounts, namespace, () => sysMountInfo(context.info));
+  if (namespace === '') {
+    if (path === 'sys/policies/acl' || path.startsWith('sys/policies/acl/')) {
+      return handlePolicies(op, path.slice('sys/policies/acl'.length).replace(/^\//, ''), params, context.auth, false);
+    }
+    if (path === 'sys/policy' || path.startsWith('sys/policy/')) {
+      return handlePolicies(op, path.slice('sys/policy'.length).replace(/^\//, ''), params, context.auth, true);
+    }
+    if (path === 'sys/capabilities-self') return handleCapabilities(op, 'self', params, caller, context.auth);
+    if (path === 'sys/capabilities') return handleCapabilities(op, 'token', params, caller, context.auth);
+    if (path === 'sys/capabilities-accessor') return handleCapabilities(op, 'accessor', params, caller, context.auth);
+    if (path.startsWith('auth/token/')) return handleTokenEndpoint(op, path.slice('auth/token/'.length), params, caller, context.auth);
+  }
+
   if (match === undefined) {
     if (namespace !== '' && !context.mounts.hasNamespaces) return errors(404, ['namespace not found']);
     if (path.startsWith('sys/') || path.startsWith('auth/token/')) return errors(404, [formatMultiError(['unsupported path'])]);
@@ -81,7 +149,6 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   }
   const store = await context.mounts.store(match.mount, namespace);
   if (store === undefined) return errors(404, ['namespace not found']);
-  const params = await requestParams(req, target, context);
   try {
     // Tracked, so that disabling the mount waits for this request before closing the store.
     return await context.mounts.track(match.mount, () => handleKv(op, match.rest, params, store));

@@ -1,5 +1,6 @@
 import type { BaseKeyValueStore } from '@kv2/core';
 import type { MountRecord, MountTableHandler } from './mount-record.js';
+import type { AuthStorage } from './acl/tokens.js';
 
 /**
  * Returns the store that serves a mount in one namespace (`''` is the root namespace), or
@@ -28,11 +29,29 @@ export interface ServerLogEntry {
 /** Receives the server's log entries. It is never called on the request hot path. */
 export type ServerLogger = (entry: ServerLogEntry) => void;
 
+/** A token that exists from the start (e.g. an application's token in a local set-up). */
+export interface InitialToken {
+  /** The token ID clients send (any opaque string without `.`; `s.`/`hvs.` prefixes are refused as in OpenBao). */
+  readonly id: string;
+  /** Policy names; `default` is added unless `noDefaultPolicy`. */
+  readonly policies: readonly string[];
+  /** Do not add `default`. */
+  readonly noDefaultPolicy?: boolean | undefined;
+  /** TTL (seconds or a duration like `1h`); default: never expires. */
+  readonly ttl?: number | string | undefined;
+  /** Uses before it is revoked; 0 = unlimited. */
+  readonly numUses?: number | undefined;
+  /** Shown as `token-<name>`. */
+  readonly displayName?: string | undefined;
+  /** Token metadata. */
+  readonly meta?: Readonly<Record<string, string>> | undefined;
+}
+
 /** Options of {@link createServer}. Give exactly one of `store`, `stores` or `mounts`. */
 export interface ServerOptions {
   /**
-   * The one token that grants access, compared in constant time. Clients send it as
-   * `X-Vault-Token` or `Authorization: Bearer …`. Required and non-empty.
+   * The root token (policy `root`, never expires). Clients send tokens as `X-Vault-Token` or
+   * `Authorization: Bearer …`. Required and non-empty.
    */
   token: string;
   /** The store behind mount `mount`, in the root namespace. */
@@ -89,6 +108,22 @@ export interface ServerOptions {
    * store operations still complete before the stores are closed). Default 10 000 ms.
    */
   shutdownTimeoutMs?: number | undefined;
+  /**
+   * ACL policies present from the start: name → HCL or JSON text. They replace stored policies
+   * of the same name; `root` cannot be given.
+   */
+  policies?: Readonly<Record<string, string>> | undefined;
+  /** Tokens present from the start (orphans, created if absent). */
+  tokens?: readonly InitialToken[] | undefined;
+  /**
+   * Where policies and tokens persist between runs (see `fileAuthStorage`). Default: memory only.
+   */
+  authStorage?: AuthStorage | undefined;
+  /**
+   * The clock for token expiry and policy timestamps. Give the same clock as the store's (the
+   * memory store's `now`) to move time in tests. Default: the system clock.
+   */
+  now?: (() => Date) | undefined;
   /** The version `sys/health` reports. Default `2.4.0-kv2`. */
   version?: string | undefined;
   /** The cluster name `sys/health` reports. Default `kv2`. */

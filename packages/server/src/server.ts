@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RequestTooLargeError } from '@kv2/core';
-import { TokenCheck } from './auth.js';
+import { parseDuration } from '@kv2/core';
+import { AuthStore } from './acl/tokens.js';
+import { parsePolicyText, PolicyParseError } from './acl/policy.js';
+import { rootTokenEntry, sanitizePolicies } from './handlers/auth-endpoints.js';
+import { hashToken, randomBase62 } from './acl/tokens.js';
 import { DEFAULT_MAX_JSON_STRINGS, DEFAULT_MAX_REQUEST_BYTES, declaresTooLarge, RequestAbortedError } from './body.js';
 import { ConnectionGuard, DEFAULT_HEADER_TIMEOUT_MS } from './connection-guard.js';
 import { dispatch, type DispatchContext } from './dispatch.js';
@@ -92,6 +96,8 @@ class Kv2Server implements KvServer {
   readonly #signals: boolean;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #guard = new ConnectionGuard();
+  readonly #auth: AuthStore;
+  readonly #ready: Promise<void>;
   #address: ServerAddress | undefined;
   #closing = false;
   #closePromise: Promise<void> | undefined;
@@ -113,8 +119,14 @@ class Kv2Server implements KvServer {
     this.#signals = options.installSignalHandlers ?? false;
     this.#shutdownTimeoutMs = positiveInteger(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs');
     const clusterId = randomUUID();
+    const startedAt = Math.floor(Date.now() / 1000);
+    const tokenAccessor = randomBase62();
+    this.#auth = new AuthStore({ now: options.now ?? (() => new Date()), storage: options.authStorage });
+    this.#ready = openAuth(this.#auth, options, tokenAccessor, startedAt);
+    // Reported by listen(); kept from being an unhandled rejection until then.
+    this.#ready.catch(() => undefined);
     this.#context = {
-      tokens: new TokenCheck(options.token),
+      auth: this.#auth,
       mounts: this.#mounts,
       maxRequestBytes: positiveInteger(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 'maxRequestBytes'),
       maxJsonStrings: positiveInteger(options.maxJsonStrings, DEFAULT_MAX_JSON_STRINGS, 'maxJsonStrings'),
@@ -122,8 +134,8 @@ class Kv2Server implements KvServer {
         version: options.version ?? '2.4.0-kv2',
         clusterName: options.clusterName ?? 'kv2',
         clusterId,
-        startedAt: Math.floor(Date.now() / 1000),
-        tokenAccessor: randomUUID().replaceAll('-', '').slice(0, 24),
+        startedAt,
+        tokenAccessor,
       },
     };
     this.closed = new Promise<void>((resolve) => {
@@ -164,7 +176,12 @@ class Kv2Server implements KvServer {
     return this.#address;
   }
 
-  listen(options: ListenOptions = {}): Promise<ServerAddress> {
+  async listen(options: ListenOptions = {}): Promise<ServerAddress> {
+    await this.#ready;
+    return this.#listen(options);
+  }
+
+  #listen(options: ListenOptions): Promise<ServerAddress> {
     if (this.#closing) return Promise.reject(new Error('the server is closed; create a new one'));
     if (this.#address !== undefined || this.#http.listening) return Promise.reject(new Error('the server is already listening'));
     try {
@@ -207,6 +224,7 @@ class Kv2Server implements KvServer {
     }
     // Requests whose client went away may still be running a store operation.
     await Promise.allSettled([...this.#inFlight]);
+    await this.#auth.flush();
     if (this.#closeStores) {
       for (const failure of await this.#mounts.closeAll()) {
         this.#log({
@@ -232,6 +250,7 @@ class Kv2Server implements KvServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: Reply;
     try {
+      await this.#ready;
       reply = await dispatch(req, this.#context);
     } catch (error) {
       if (error instanceof RequestAbortedError) {
@@ -286,6 +305,62 @@ class Kv2Server implements KvServer {
   /** Never shows the token or any store content. */
   toJSON(): { type: string; url: string | null } {
     return { type: 'KvServer', url: this.#address?.url ?? null };
+  }
+}
+
+/** Loads the saved policies and tokens, then applies the initial ones and the root token. */
+async function openAuth(auth: AuthStore, options: ServerOptions, accessor: string, startedAt: number): Promise<void> {
+  await auth.open();
+  // Every initial policy is checked before any is stored, so a bad one changes nothing.
+  const initial: Array<[string, string]> = [];
+  for (const [raw, text] of Object.entries(options.policies ?? {})) {
+    const name = raw.trim().toLowerCase();
+    if (name === 'root' || name === 'response-wrapping') throw new InvalidRequestError(`policy ${JSON.stringify(name)} cannot be given`, 'invalid_parameter');
+    if (typeof text !== 'string' || text.trim() === '') throw new InvalidRequestError(`policy ${JSON.stringify(name)}: the text is empty`, 'invalid_parameter');
+    try {
+      await parsePolicyText(text, auth.now());
+    } catch (error) {
+      if (error instanceof PolicyParseError) throw new InvalidRequestError(`policy ${JSON.stringify(name)}: failed to parse policy: ${error.message}`, 'invalid_parameter');
+      throw error;
+    }
+    initial.push([name, text]);
+  }
+  for (const [name, text] of initial) {
+    const problem = await auth.setPolicy(name, text, undefined);
+    if (problem !== null) throw new InvalidRequestError(`policy ${JSON.stringify(name)}: ${problem}`, 'invalid_parameter');
+  }
+  await auth.addToken(rootTokenEntry(options.token, accessor, startedAt));
+  for (const token of options.tokens ?? []) {
+    if (typeof token.id !== 'string' || token.id === '' || token.id.includes('.')) {
+      throw new InvalidRequestError('an initial token needs an id without "."', 'invalid_parameter');
+    }
+    if (auth.hasTokenId(token.id)) continue;
+    let policies = sanitizePolicies([...token.policies, ...(token.noDefaultPolicy === true ? [] : ['default'])]);
+    if (token.noDefaultPolicy === true) policies = policies.filter((p) => p !== 'default');
+    const ttl = token.ttl === undefined ? 0 : parseDuration(token.ttl, 'ttl');
+    const numUses = token.numUses ?? 0;
+    if (ttl < 0 || !Number.isSafeInteger(numUses) || numUses < 0) throw new InvalidRequestError('an initial token needs ttl ≥ 0 and numUses ≥ 0', 'invalid_parameter');
+    const now = auth.now().getTime();
+    await auth.addToken({
+      hash: hashToken(token.id),
+      accessor: randomBase62(),
+      parent: null,
+      policies,
+      path: 'auth/token/create',
+      meta: token.meta === undefined ? null : { ...token.meta },
+      displayName: token.displayName === undefined ? 'token' : `token-${token.displayName}`.replace(/[^A-Za-z0-9-]/g, '-').replace(/-$/, ''),
+      numUses,
+      creationTime: Math.floor(now / 1000),
+      creationTtl: ttl,
+      explicitMaxTtl: 0,
+      period: 0,
+      renewable: ttl > 0,
+      issueTime: now,
+      expireTime: ttl > 0 ? now + ttl * 1000 : null,
+      lastRenewal: null,
+      leaseTtl: ttl,
+      ephemeral: false,
+    });
   }
 }
 

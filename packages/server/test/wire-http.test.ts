@@ -156,7 +156,7 @@ describe('paths and methods', () => {
     expect((await server.call('GET', '/v2/secret/data/foo')).text).toBe('{"errors":[]}\n');
     expect((await server.call('GET', '/')).status).toBe(404);
     expect((await server.call('GET', '/v1/nomount/foo')).json).toEqual({ errors: ['no handler for route "nomount/foo". route entry not found.'] });
-    expect((await server.call('GET', '/v1/sys/policy')).json).toEqual({ errors: ['1 error occurred:\n\t* unsupported path\n\n'] });
+    expect((await server.call('GET', '/v1/sys/no-such-endpoint')).json).toEqual({ errors: ['1 error occurred:\n\t* unsupported path\n\n'] });
     const root = await server.call('GET', '/v1/secret/data');
     expect(root.status).toBe(404);
     expect(root.json?.warnings).toEqual(['Non-listing operations on the root of a K/V v2 mount are not supported.']);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { BaseKeyValueStore } from '@kv2/core';
-import type { MountRecord, MountTableHandler } from '@kv2/server';
+import type { InitialToken, MountRecord, MountTableHandler } from '@kv2/server';
 import { chooseLocalBackend, ENCRYPTION_FLAGS, env, loadEncryption, LOCAL_MOUNT } from '../backend.js';
 import { FileMountTable, mountTablePath, readMountTable } from '../mount-table.js';
 import type { CommandSpec } from '../command.js';
@@ -13,6 +13,8 @@ import { sanitizePath } from '../paths.js';
 
 /** Where `kv2 server` listens by default: loopback only, bao's dev port. */
 const DEFAULT_ADDRESS = '127.0.0.1:8200';
+/** Where policies and tokens persist, next to the data file. */
+const AUTH_FILE = 'auth.json';
 /** The generated token's file, next to the data file. */
 const TOKEN_FILE = 'token';
 // Header-safe, as clients send it in X-Vault-Token.
@@ -72,6 +74,54 @@ function displayPath(ctx: CommandContext, file: string): string {
   return rel !== '' && !rel.startsWith('..') ? rel : file;
 }
 
+interface AuthConfig {
+  policies?: Record<string, string>;
+  tokens?: InitialToken[];
+}
+
+function camelToken(raw: Record<string, unknown>, command: string): InitialToken {
+  const policies = raw.policies;
+  if (typeof raw.id !== 'string' || !Array.isArray(policies) || !policies.every((p) => typeof p === 'string')) {
+    throw new UsageError('-auth-config: each token needs "id" (a string) and "policies" (a list of names)', command);
+  }
+  return {
+    id: raw.id,
+    policies: policies,
+    noDefaultPolicy: raw.no_default_policy === true,
+    ttl: typeof raw.ttl === 'string' || typeof raw.ttl === 'number' ? raw.ttl : undefined,
+    numUses: typeof raw.num_uses === 'number' ? raw.num_uses : undefined,
+    displayName: typeof raw.display_name === 'string' ? raw.display_name : undefined,
+    meta: typeof raw.meta === 'object' && raw.meta !== null ? (raw.meta as Record<string, string>) : undefined,
+  };
+}
+
+// The -auth-config file: policies (text, or a file relative to the config) and tokens.
+async function loadAuthConfig(ctx: CommandContext, path: string | undefined, command: string): Promise<AuthConfig> {
+  if (path === undefined) return {};
+  const file = resolve(ctx.cwd, path);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read -auth-config ${displayPath(ctx, file)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new UsageError('-auth-config must hold a JSON object', command);
+  const { policies = {}, tokens = [] } = parsed as { policies?: Record<string, unknown>; tokens?: unknown[] };
+  const out: Required<AuthConfig> = { policies: {}, tokens: [] };
+  for (const [name, value] of Object.entries(policies)) {
+    if (typeof value === 'string') out.policies[name] = value;
+    else if (typeof value === 'object' && value !== null && typeof (value as { file?: unknown }).file === 'string') {
+      out.policies[name] = await readFile(resolve(dirname(file), (value as { file: string }).file), 'utf8');
+    } else throw new UsageError(`-auth-config: policy ${JSON.stringify(name)} must be its text or {"file": PATH}`, command);
+  }
+  if (!Array.isArray(tokens)) throw new UsageError('-auth-config: "tokens" must be a list', command);
+  for (const token of tokens) {
+    if (typeof token !== 'object' || token === null) throw new UsageError('-auth-config: each token must be an object', command);
+    out.tokens.push(camelToken(token as Record<string, unknown>, command));
+  }
+  return out;
+}
+
 /** The `-mount` flags; with none, `secret` unless a mount table already says what is mounted. */
 function mountsFrom(flags: ParsedFlags, hasTable: boolean): string[] {
   const given = flags
@@ -107,6 +157,12 @@ bao secrets …, POST /v1/sys/mounts/<path>). With the file store the mount tabl
 secret keeps its data in the data file; another mount M in a sibling file (.kv2/data-M.json),
 which local kv commands then also find. Disabling a mount deletes its data for good.
 
+Tokens with ACL policies work as in bao server -dev (kv2 policy write, kv2 token create, or the
+same bao commands). With the file store, policies and tokens persist in .kv2/auth.json next to
+the data (tokens only as hashes, encrypted when the data is). -auth-config creates policies and
+tokens at start, e.g. {"policies": {"app": {"file": "app.hcl"}}, "tokens": [{"id": "app-dev-token",
+"policies": ["app"]}]}.
+
 SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests finish (every
 acknowledged write is on disk), then the store is closed. A second signal exits at once.`,
   examples: [
@@ -116,6 +172,7 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     'kv2 server -dev -dev-root-token-id=root -dev-listen-address=127.0.0.1:8200',
     'kv2 server -mount=secret -mount=team -file=/var/lib/kv2/data.json',
     'KV2_ENCRYPTION_PASSPHRASE=… kv2 server',
+    'kv2 server -auth-config=dev-auth.json',
   ],
   flags: [
     {
@@ -129,6 +186,12 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
         { name: 'dev-no-store-token', kind: 'bool', description: 'Accepted for bao scripts; kv2 never writes a token helper file (~/.vault-token) anyway.' },
         { name: 'file', kind: 'string', placeholder: 'PATH', description: 'The data file (default: KV2_FILE, else .kv2/data.json).' },
         { name: 'quiet', kind: 'bool', description: 'Do not log server events on stderr.' },
+        {
+          name: 'auth-config',
+          kind: 'string',
+          placeholder: 'PATH',
+          description: 'Policies and tokens to create at start (JSON: {"policies": {NAME: TEXT or {"file": PATH}}, "tokens": [{"id", "policies", "ttl", …}]}).',
+        },
       ],
     },
     { title: 'Encryption at rest (file store)', flags: ENCRYPTION_FLAGS },
@@ -145,7 +208,7 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
 
     const { FileKeyValueStore, MemoryKeyValueStore } = await import('@kv2/local');
-    const { createServer, newMountRecord } = await import('@kv2/server');
+    const { newMountRecord } = await import('@kv2/server');
     const stores: Record<string, BaseKeyValueStore> = {};
     const records: Record<string, MountRecord> = {};
     let mountTable: MountTableHandler;
@@ -177,12 +240,17 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
       throw error;
     }
 
+    const { createServer, fileAuthStorage } = await import('@kv2/server');
+    const authConfig = await loadAuthConfig(ctx, flags.string('auth-config'), this.name);
     const quiet = flags.bool('quiet') === true;
     const kvServer = createServer({
       token,
       mounts: stores,
       mountRecords: records,
       mountTable,
+      ...authConfig,
+      // Policies and tokens persist next to the data (tokens hashed, encrypted like the data).
+      ...(choice.kind === 'file' ? { authStorage: fileAuthStorage({ file: join(dirname(choice.file), AUTH_FILE), encryption }) } : {}),
       host,
       installSignalHandlers: true,
       logger: (entry) => {

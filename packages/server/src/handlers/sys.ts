@@ -1,3 +1,4 @@
+import type { Acl } from '../acl/acl.js';
 import { envelopeJson } from '../envelope.js';
 import { formatMultiError } from '@kv2/core/wire';
 import { HttpError } from '../errors.js';
@@ -138,53 +139,27 @@ export function mounts(target: Target, table: MountTable, namespace: string, inf
  * before every command (it reads `data.path` and `data.options.version`). A path outside every
  * mount is a 403, as in OpenBao (so that mounts cannot be probed).
  */
-export function uiMount(op: Operation, path: string, table: MountTable, namespace: string): Reply {
+export function uiMount(op: Operation, path: string, table: MountTable, namespace: string, acl: Acl): Reply {
   if (op !== 'read') throw methodNotAllowed();
   if (path === '' || path === '/') return errors(400, [formatMultiError(['path not set'])]);
   let sanitized = path.endsWith('/') ? path : `${path}/`;
   if (sanitized.startsWith('/')) sanitized = sanitized.slice(1);
   const match = table.match(sanitized, namespace);
-  if (match === undefined) {
+  // Like OpenBao, a token without any access under the mount gets the same answer as a path outside every mount.
+  if (match === undefined || !acl.hasMountAccess(namespace === '' ? match.mount.prefix : `${namespace}/${match.mount.prefix}`)) {
     return errors(403, [`preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(sanitized)}`]);
   }
   return ok(JSON.stringify(sortedObject([...Object.entries(kvMountInfo(match.mount)), ['path', match.mount.prefix]])));
 }
 
 /**
- * `GET sys/internal/ui/mounts`: the visible mounts (`secret` and `auth` groups). Without a valid
- * token the groups are empty, as for an OpenBao whose mounts are not listed unauthenticated.
+ * `GET sys/internal/ui/mounts`: the mounts the token has access to (`secret` and `auth` groups).
+ * Without a token the groups are empty, as for an OpenBao whose mounts are not listed unauthenticated.
  */
-export function uiMounts(op: Operation, table: MountTable, namespace: string, authenticated: boolean, info: SysInfo): Reply {
+export function uiMounts(op: Operation, table: MountTable, namespace: string, acl: Acl | undefined, info: SysInfo): Reply {
   if (op !== 'read') throw methodNotAllowed();
-  const secret = authenticated ? sortedObject(table.visible(namespace).map((m) => [m.prefix, kvMountInfo(m)])) : {};
-  const auth = authenticated ? { 'token/': tokenMountInfo(info) } : {};
+  const visible = (prefix: string): boolean => acl !== undefined && acl.hasMountAccess(namespace === '' ? prefix : `${namespace}/${prefix}`);
+  const secret = sortedObject(table.visible(namespace).filter((m) => visible(m.prefix)).map((m) => [m.prefix, kvMountInfo(m)]));
+  const auth = visible('auth/token/') ? { 'token/': tokenMountInfo(info) } : {};
   return ok(JSON.stringify({ auth, secret }));
-}
-
-/**
- * `GET auth/token/lookup-self`: the root token's description. The `id` is the token the client
- * presented — `bao login` stores exactly that value, so it must be echoed (see the README).
- */
-export function lookupSelf(op: Operation, token: string, info: SysInfo): Reply {
-  if (op !== 'read' && op !== 'update') throw methodNotAllowed();
-  return ok(
-    JSON.stringify({
-      accessor: info.tokenAccessor,
-      creation_time: info.startedAt,
-      creation_ttl: 0,
-      display_name: 'root',
-      entity_id: '',
-      expire_time: null,
-      explicit_max_ttl: 0,
-      id: token,
-      meta: null,
-      num_uses: 0,
-      orphan: true,
-      path: 'auth/token/root',
-      policies: ['root'],
-      renewable: false,
-      ttl: 0,
-      type: 'service',
-    }),
-  );
 }
