@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The kv2 command (runs its TypeScript through tsx, as users run it). */
-export const KV2_BIN = fileURLToPath(new URL('../../../packages/cli/bin/kv2.js', import.meta.url));
+const KV2_BIN = fileURLToPath(new URL('../../../packages/cli/bin/kv2.js', import.meta.url));
 
 /** This process's environment without anything that would point kv2 at another server. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -31,7 +31,3 @@ export function loadAverage(): string {
     .join(' / ');
 }
 
-/** The 1-minute load average. */
-export function currentLoad(): number {
-  return loadavg()[0] ?? 0;
-}

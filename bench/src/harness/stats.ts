@@ -10,7 +10,7 @@ export interface Summary {
 }
 
 /** The `q`-quantile (0..1) of sorted values, interpolated linearly between order statistics. */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
+function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * q;
   const low = Math.floor(position);

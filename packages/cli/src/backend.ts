@@ -9,7 +9,7 @@ import { legacyMountFile, mountTablePath, readMountTable, tableMountFile } from 
 import { sanitizePath, type KvTarget } from './paths.js';
 
 /** The file a local command uses when neither `-file` nor `KV2_FILE` says otherwise. */
-export const DEFAULT_FILE = '.kv2/data.json';
+const DEFAULT_FILE = '.kv2/data.json';
 
 /**
  * The mount name a local store (file or memory) answers to. A local store is one KV v2 mount;
@@ -19,7 +19,7 @@ export const DEFAULT_FILE = '.kv2/data.json';
 export const LOCAL_MOUNT = 'secret';
 
 /** Flags that choose the store: file, memory or server. */
-export const BACKEND_FLAGS: readonly FlagSpec[] = [
+const BACKEND_FLAGS: readonly FlagSpec[] = [
   {
     name: 'file',
     kind: 'string',
@@ -169,7 +169,7 @@ export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, 
  * sibling `<name>-<mount>.json` for any other mount (`/` in the mount becomes `_`), e.g.
  * `.kv2/data-team.json`.
  */
-export function mountFile(file: string, mount: string): string {
+function mountFile(file: string, mount: string): string {
   return tableMountFile(file, mount, LOCAL_MOUNT) ?? legacyMountFile(file, mount, LOCAL_MOUNT);
 }
 

@@ -4,7 +4,7 @@ import type { FlagSpec, ParsedFlags } from './flags.js';
 /** Requests a command keeps in flight against a server unless `-concurrency` says otherwise. */
 export const DEFAULT_CONCURRENCY = 16;
 /** The most `-concurrency` accepts: more only queues up in the server (and may exhaust its sockets). */
-export const MAX_CONCURRENCY = 256;
+const MAX_CONCURRENCY = 256;
 
 /** The `-concurrency N` flag of the commands that talk to a server many times over. */
 export const CONCURRENCY_FLAG: FlagSpec = {

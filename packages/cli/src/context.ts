@@ -62,7 +62,7 @@ export interface OutputOptions {
  * it: `kv2 kv get … | head -1` reads it and exits without kv2 writing into a closed pipe
  * afterwards (which is what made the EPIPE crash depend on timing).
  */
-export class WriteQueue {
+class WriteQueue {
   #items: { stream: WritableLike; text: string; closed: () => boolean }[] = [];
   #scheduled = false;
 

@@ -25,7 +25,7 @@ export interface RemoteExportReport {
  * server), listing up to `concurrency` folders at once. A failed listing stops the walk once the
  * listings in flight are done and is thrown as an {@link ItemFailedError} naming the folder.
  */
-export async function listKeys(store: KvV2Store, concurrency: number, prefix = ''): Promise<string[]> {
+async function listKeys(store: KvV2Store, concurrency: number, prefix = ''): Promise<string[]> {
   const limiter = new Limiter(concurrency);
   try {
     return await listTree(store, limiter, prefix);

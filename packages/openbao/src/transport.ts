@@ -28,7 +28,7 @@ const UPGRADE_IN_PROGRESS = 'Upgrading from non-versioned to versioned data';
 const UPGRADE_RETRY_DELAYS_MS = [100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 1000];
 
 /** The full URL of a request (the token is never in it: it travels in a header). */
-export function requestUrl(connection: Connection, request: ApiRequest): string {
+function requestUrl(connection: Connection, request: ApiRequest): string {
   const mount = connection.mountPoint.split('/').map(encodeURIComponent).join('/');
   const query = request.query === undefined ? '' : new URLSearchParams(request.query).toString();
   return `${connection.baseUrl}/v1/${mount}/${request.path}${query === '' ? '' : `?${query}`}`;

@@ -52,7 +52,7 @@ export function normalizeNamespace(header: string | undefined): string {
 }
 
 /** Removes surrounding slashes and checks the path's shape; throws for a malformed or reserved path. */
-export function checkMountPath(raw: string): string {
+function checkMountPath(raw: string): string {
   const path = raw.replace(/^\/+|\/+$/g, '');
   const segments = path.split('/');
   if (path === '' || !isPrintable(path) || segments.some((s) => s === '' || s === '.' || s === '..')) {

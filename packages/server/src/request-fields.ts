@@ -3,7 +3,7 @@ import { REQUEST_MESSAGES, SETTING_FIELDS } from '@kv2/core/wire';
 import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weakIntList, weakMap, weakString } from './weak-types.js';
 
 /** The framework field types the KV v2 endpoints use. */
-export type FieldType = 'string' | 'int' | 'bool' | 'map' | 'duration' | 'intList';
+type FieldType = 'string' | 'int' | 'bool' | 'map' | 'duration' | 'intList';
 
 /** The fields one endpoint declares (OpenBao's `framework.Path.Fields`). */
 export type Schema = Readonly<Record<string, FieldType>>;

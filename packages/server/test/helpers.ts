@@ -15,7 +15,7 @@ export interface Running {
 }
 
 /** Options of {@link Running.call}. */
-export interface CallOptions {
+interface CallOptions {
   /** A JSON-serialised body, or a raw string body. */
   body?: unknown;
   /** Extra or overriding headers. */

@@ -10,7 +10,7 @@ import { goValue } from '../output/table.js';
 import { toJson, toYaml } from '../output/wire.js';
 
 /** `-mount`, as in bao: with it, the path argument is the key inside the mount. */
-export const MOUNT_FLAG: FlagSpec = {
+const MOUNT_FLAG: FlagSpec = {
   name: 'mount',
   kind: 'string',
   placeholder: 'MOUNT',

@@ -85,7 +85,7 @@ export class Progress {
 }
 
 /** `42s`, `3m05s`, `1h02m`. */
-export function duration(seconds: number): string {
+function duration(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;

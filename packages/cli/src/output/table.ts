@@ -80,6 +80,6 @@ export function goValue(value: unknown): string {
  * combining marks and zero-width characters none, so CJK or emoji keys line up. bao counts
  * bytes or code points here; for ASCII all agree.
  */
-export function width(text: string): number {
+function width(text: string): number {
   return stringWidth(text);
 }

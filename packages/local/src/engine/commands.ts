@@ -16,13 +16,13 @@ const SNAPSHOT_OPERATIONS = Object.freeze({
 } as const satisfies Record<string, { kind: OperationKind }>);
 
 /** The arguments of the engine's snapshot operations. */
-export interface SnapshotArgs {
+interface SnapshotArgs {
   exportDocument: { latestOnly?: boolean | undefined };
   importDocument: { document: unknown; mode: 'merge' | 'replace' };
 }
 
 /** The results of the engine's snapshot operations. */
-export interface SnapshotResults {
+interface SnapshotResults {
   exportDocument: StoreDocument;
   importDocument: { keys: number };
 }

@@ -2,7 +2,7 @@ import { isDeletedAt, MAX_DURATION_SECONDS, type JsonObject, type MountConfig } 
 import type { KeyRecord, VersionRecord } from './document.js';
 
 /** OpenBao's `defaultMaxVersions`. */
-export const DEFAULT_MAX_VERSIONS = 10;
+const DEFAULT_MAX_VERSIONS = 10;
 
 /** Whether a version counts as soft-deleted at `now` (the rule: `isDeletedAt` in @kv2/core). */
 export function isDeleted(version: VersionRecord, now: Date): boolean {

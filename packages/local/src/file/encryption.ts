@@ -27,7 +27,7 @@ export interface EncryptionHeader {
 }
 
 /** The scrypt cost for new files: N = 2^17, r = 8, p = 1 (128 MiB; OWASP's recommendation). */
-export const SCRYPT_DEFAULTS = Object.freeze({ n: 2 ** 17, r: 8, p: 1 });
+const SCRYPT_DEFAULTS = Object.freeze({ n: 2 ** 17, r: 8, p: 1 });
 const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -36,7 +36,7 @@ const KEY_CHECK_TEXT = 'kv2 key check';
 const KEY_CHECK_AAD = 'kv2:key-check';
 
 /** The most memory a file's scrypt parameters may ask for (128 · N · r bytes): 256 MiB. */
-export const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
+const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
 
 /**
  * The bounds a file's scrypt parameters must be within, so that a crafted file cannot make

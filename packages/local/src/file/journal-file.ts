@@ -10,7 +10,7 @@ export function journalPathFor(file: string): string {
 }
 
 /** The payload of a journal's first frame: which commit its first record is. */
-export function journalHeader(base: number): string {
+function journalHeader(base: number): string {
   return JSON.stringify({ kv2Journal: 1, base });
 }
 

@@ -69,7 +69,7 @@ const SUDO_PATHS = [
 ];
 
 /** True when `path` is root-protected and needs `sudo` besides the operation's capability. */
-export function isSudoPath(path: string): boolean {
+function isSudoPath(path: string): boolean {
   return SUDO_PATHS.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p));
 }
 

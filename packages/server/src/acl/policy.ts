@@ -26,7 +26,7 @@ export function capabilityNames(bits: number): Capability[] {
 }
 
 /** How a pattern matches (see the reference, 1.4). */
-export type PatternKind = 'exact' | 'glob' | 'segment';
+type PatternKind = 'exact' | 'glob' | 'segment';
 
 /** One `path "<pattern>" { … }` block after parsing and normalisation. */
 export interface PathRule {

@@ -62,7 +62,7 @@ export interface TokenEntry {
 }
 
 /** What is persisted: every policy and every (non-ephemeral) token. */
-export interface AuthState {
+interface AuthState {
   readonly format: 'kv2-auth/1';
   readonly policies: StoredPolicy[];
   readonly tokens: TokenEntry[];

@@ -19,7 +19,7 @@ export interface Caller {
 }
 
 /** OpenBao's default and maximum token TTL: 768h. */
-export const MAX_TTL = 768 * 3600;
+const MAX_TTL = 768 * 3600;
 
 const NOT_ALLOWED = (): HttpError => new HttpError(errors(405, []));
 const bad = (message: string): HttpError => new HttpError(errors(400, [message]));
@@ -200,7 +200,7 @@ function iso(ms: number): string {
 }
 
 /** The `data` of a token lookup (keys sorted, as Go encodes a map). */
-export function lookupData(entry: TokenEntry, id: string, now: number): Record<string, unknown> {
+function lookupData(entry: TokenEntry, id: string, now: number): Record<string, unknown> {
   const data: Record<string, unknown> = {
     accessor: entry.accessor,
     creation_time: entry.creationTime,
