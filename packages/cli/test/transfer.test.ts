@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileKeyValueStore, type StoreDocument } from '@kv2/local';
 import { OpenBaoKeyValueStore } from '@kv2/openbao';
@@ -39,6 +39,15 @@ describe('kv2 export / import', () => {
     });
   });
   afterAll(() => removeTempDir(dir));
+
+  it('export into an existing world-readable file narrows it to 0600 before writing', async () => {
+    await writeFile(join(dir, 'wide.json'), '');
+    await chmod(join(dir, 'wide.json'), 0o644);
+    const exported = await kv2(['export', '-file=a.json', 'wide.json'], { cwd: dir });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect((await stat(join(dir, 'wide.json'))).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(join(dir, 'wide.json'), 'utf8'))).toEqual(original);
+  });
 
   it('export writes the exact snapshot; import into a fresh store reproduces data and metadata', async () => {
     const exported = await kv2(['export', '-file=a.json', 'snap.json'], { cwd: dir });

@@ -27,6 +27,7 @@ export type KvErrorCode =
   | 'store_locked'
   | 'lock_compromised'
   | 'store_closed'
+  | 'store_inaccessible'
   | 'encryption_key_required'
   | 'encryption_key_invalid'
   | 'network_error'
@@ -184,11 +185,14 @@ export class StoreCorruptedError extends KvError {
   }
 }
 
-/** 503: the store cannot be used right now (lock held too long, lock lost, store closed). */
+/**
+ * 503: the store cannot be used right now (lock held too long, lock lost, store closed, or its
+ * files cannot be opened: no permission, not a regular file, a symbolic link loop).
+ */
 export class StoreUnavailableError extends KvError {
-  declare readonly code: 'store_locked' | 'lock_compromised' | 'store_closed';
+  declare readonly code: 'store_locked' | 'lock_compromised' | 'store_closed' | 'store_inaccessible';
 
-  constructor(message: string, code: 'store_locked' | 'lock_compromised' | 'store_closed', options?: KvErrorOptions) {
+  constructor(message: string, code: 'store_locked' | 'lock_compromised' | 'store_closed' | 'store_inaccessible', options?: KvErrorOptions) {
     super(message, code, 503, options);
   }
 }

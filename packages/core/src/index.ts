@@ -57,6 +57,7 @@ export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';
 export { isDeletedAt } from './deletion.js';
+export { describeJsonSyntaxError } from './json-syntax.js';
 export { durationSeconds, formatDuration, MAX_DURATION_SECONDS, parseDuration } from './durations.js';
 export { DEFAULT_MOUNT_CONFIG, UINT32_MAX } from './constants.js';
 export {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, RequestTooLargeError } from '@kv2/core';
 import type { Params } from './request-fields.js';
-import { describeJsonSyntaxError } from './json-syntax.js';
+import { describeJsonSyntaxError } from '@kv2/core';
 
 /** OpenBao's default `max_request_size`: 32 MiB. */
 export const DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidRequestError, KvError, type BaseKeyValueStore } from '@kv2/core';
 import type { StoreDocument } from '@kv2/local';
@@ -117,7 +117,14 @@ A failed request stops the export (nothing is written) and names the key.`,
         ctx.stdout.write(json);
         if (ctx.stderr.isTTY || note !== '') ctx.stderr.line(summary);
       } else {
-        await writeFile(resolve(ctx.cwd, file), json, { mode: 0o600 });
+        // An existing file keeps its mode on open: narrow it to 0600 before the secrets go in.
+        const handle = await open(resolve(ctx.cwd, file), 'w', 0o600);
+        try {
+          await handle.chmod(0o600);
+          await handle.writeFile(json);
+        } finally {
+          await handle.close();
+        }
         ctx.stderr.line(`${summary} to ${file}`);
       }
       return EXIT.ok;

@@ -1,9 +1,11 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { EncryptionKeyError, StoreCorruptedError } from '@kv2/core';
 import type { Adapter } from 'lowdb';
 import { writeFileAtomically } from './atomic-write.js';
 import type { DocumentCodec, StoreContent } from './codec.js';
 import { identityOf, isNotFound, sameIdentity, type FileIdentity } from './identity.js';
+import { notARegularFile } from './system-errors.js';
 
 /** A generation of the file that is on disk, kept open so that its inode number stays its own. */
 interface OpenGeneration {
@@ -51,7 +53,8 @@ export class StoreFileAdapter implements Adapter<StoreContent> {
   async read(): Promise<StoreContent | null> {
     let handle: FileHandle;
     try {
-      handle = await open(this.#file, 'r');
+      // O_NONBLOCK: a FIFO at the store path must not block the open (regular files ignore it).
+      handle = await open(this.#file, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -59,7 +62,9 @@ export class StoreFileAdapter implements Adapter<StoreContent> {
     // The handle is kept open by the generation (or failure) it identifies, and closed otherwise.
     let kept = false;
     try {
-      const identity = identityOf(await handle.stat({ bigint: true }));
+      const stats = await handle.stat({ bigint: true });
+      if (!stats.isFile()) throw notARegularFile(this.#file);
+      const identity = identityOf(stats);
       const known = this.failureFor(identity);
       if (known !== undefined) throw known;
       let content: StoreContent;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fstatSync } from 'node:fs';
-import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { identityOf, isNotFound, type FileIdentity } from './identity.js';
 
@@ -52,6 +52,7 @@ export async function writeFileAtomically(
   const handle = await open(temporary, 'wx', 0o600);
   let renamed = false;
   try {
+    await keepOwner(handle, file);
     if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
     else await writeAll(handle, content);
     await handle.sync();
@@ -67,6 +68,23 @@ export async function writeFileAtomically(
     if (!renamed) await unlink(temporary).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A process running as root that replaces a file owned by someone else gives the new file the
+ * same owner (or, for a new file, the folder's owner), so that the owner can still open it. The
+ * mode is always 0600, whatever the file had before.
+ */
+async function keepOwner(handle: FileHandle, file: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  let owner: { uid: number; gid: number };
+  try {
+    owner = await stat(file);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    owner = await stat(dirname(file));
+  }
+  if (owner.uid !== 0 || owner.gid !== 0) await handle.chown(owner.uid, owner.gid);
 }
 
 /** Writes `pieces` one after another with `writev` (one call; libuv splits it into as many syscalls as the OS needs). */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject, type MountConfig } from '@kv2/core';
+import { describeJsonSyntaxError, EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject, type MountConfig } from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '../engine/document.js';
 import type { DataCipher, EncryptionHeader, EncryptionSecret } from './encryption.js';
 import type { FileDocument, FileKeyRecord, FileVersion } from './file-format.js';
@@ -81,11 +81,9 @@ export class DocumentCodec {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      // V8's message quotes the text around the error, which may be a secret: keep only the position.
-      const position = /position (\d+)/.exec(String(error))?.[1];
-      const where = position === undefined ? ' (it ends too early: truncated?)' : ` (at character ${position})`;
-      throw this.#corrupted(`it is not valid JSON${where}`);
+    } catch {
+      // V8's message quotes the text around the error, which may be a secret: say it as Go does, naming one character.
+      throw this.#corrupted(`it is not valid JSON: ${describeJsonSyntaxError(buffer)}`);
     }
     const file = validateFileDocument(value, this.#file);
     const journalSeq = file.journalSeq ?? 0;

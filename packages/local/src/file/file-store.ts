@@ -26,6 +26,7 @@ import { DamagedFrameError, encodeFrame, scanFrames } from './journal-frames.js'
 import { FileLock, lockSettings, type FileLockOptions, type FileLockSettings, type HeldLock } from './lock.js';
 import { LockLease } from './lock-lease.js';
 import { SerialQueue } from './serial-queue.js';
+import { storeErrorFrom } from './system-errors.js';
 import { fileStoreStep } from './test-hooks.js';
 
 /** Options for {@link FileKeyValueStore}. */
@@ -164,10 +165,14 @@ export class FileKeyValueStore extends EngineKeyValueStore {
 
   protected override async execute<C extends Command>(command: C): Promise<CommandResult<C>> {
     this.#assertOpen();
-    if (isMutation(command)) return (await this.#commits.submit(command)) as CommandResult<C>;
-    const file = await this.#open();
-    const loaded = this.#loaded !== undefined && (this.#newest || this.#unchanged(file, this.#loaded)) ? this.#loaded : await this.#reload(file, false);
-    return executeCommand(loaded.content.doc, command, this.#now(), loaded.listings).result;
+    try {
+      if (isMutation(command)) return (await this.#commits.submit(command)) as CommandResult<C>;
+      const file = await this.#open();
+      const loaded = this.#loaded !== undefined && (this.#newest || this.#unchanged(file, this.#loaded)) ? this.#loaded : await this.#reload(file, false);
+      return executeCommand(loaded.content.doc, command, this.#now(), loaded.listings).result;
+    } catch (error) {
+      throw storeErrorFrom(error, this.#file);
+    }
   }
 
   /** Commits a group of mutations with one journal record and one fsync (see the class comment). */

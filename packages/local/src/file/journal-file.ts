@@ -1,7 +1,8 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { StoreCorruptedError } from '@kv2/core';
 import { writeFileAtomically } from './atomic-write.js';
 import { isNotFound } from './identity.js';
+import { notARegularFile } from './system-errors.js';
 import { encodeFrame } from './journal-frames.js';
 
 /** The journal of store file `file`: `<file>.journal`, beside it. */
@@ -36,14 +37,15 @@ export class JournalFile {
   static async open(path: string): Promise<JournalFile | null> {
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r+');
+      // O_NONBLOCK: a FIFO at the journal path must not block the open (regular files ignore it).
+      handle = await open(path, constants.O_RDWR | constants.O_NONBLOCK);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
     }
     try {
       const stats = await handle.stat({ bigint: true });
-      if (!stats.isFile()) throw new StoreCorruptedError(path, 'it is not a regular file');
+      if (!stats.isFile()) throw notARegularFile(path);
       return new JournalFile(path, handle, stats.dev, stats.ino);
     } catch (error) {
       await handle.close();
