@@ -7,7 +7,7 @@ import { AppendFloor, APPEND_RECORD_BYTES } from '../harness/append-floor.js';
 import { bytes, num, range, times } from '../harness/format.js';
 import { collectGarbage, get, measure } from '../harness/measure.js';
 import { ratioTarget, type SectionReport, type Target } from '../harness/report.js';
-import { summarise, type Summary } from '../harness/stats.js';
+import { scaled, summarise, type Summary } from '../harness/stats.js';
 
 const SIZES = [100, 10_000, 100_000];
 const QUICK_SIZES = [100, 10_000];
@@ -119,19 +119,7 @@ async function measureSize(folder: string, secrets: number, quick: boolean, meas
   await store.close();
   if (measureOpens) opens.unshift(await measureOpen(file, repetitions));
   const ms = 1 / 1000;
-  return { secrets, write: scale(get(writes, 'kv2'), ms), floor: scale(get(writes, 'floor'), ms), opens };
-}
-
-function scale(summary: Summary, factor: number): Summary {
-  return {
-    ...summary,
-    median: summary.median * factor,
-    p25: summary.p25 * factor,
-    p75: summary.p75 * factor,
-    p99: summary.p99 * factor,
-    min: summary.min * factor,
-    max: summary.max * factor,
-  };
+  return { secrets, write: scaled(get(writes, 'kv2'), ms), floor: scaled(get(writes, 'floor'), ms), opens };
 }
 
 /**

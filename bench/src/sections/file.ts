@@ -8,7 +8,7 @@ import { durableWrite } from '../harness/durable-write.js';
 import { bytes, num, range, times } from '../harness/format.js';
 import { get, measure } from '../harness/measure.js';
 import { ratioTarget, type SectionReport, type Target } from '../harness/report.js';
-import type { Summary } from '../harness/stats.js';
+import { scaled, type Summary } from '../harness/stats.js';
 
 const SIZES = [100, 1000, 10_000];
 const VERSIONS = 3;
@@ -81,26 +81,14 @@ async function measureSize(folder: string, secrets: number, quick: boolean): Pro
     openMs,
     read: get(reads, 'kv2'),
     readFloor: get(reads, 'floor'),
-    write: scale(get(writes, 'kv2'), ms),
-    writeFloor: scale(get(writes, 'floor'), ms),
-  };
-}
-
-function scale(summary: Summary, factor: number): Summary {
-  return {
-    ...summary,
-    median: summary.median * factor,
-    p25: summary.p25 * factor,
-    p75: summary.p75 * factor,
-    p99: summary.p99 * factor,
-    min: summary.min * factor,
-    max: summary.max * factor,
+    write: scaled(get(writes, 'kv2'), ms),
+    writeFloor: scaled(get(writes, 'floor'), ms),
   };
 }
 
 /**
- * Read and write latency of `FileKeyValueStore` as the file grows. Reads take no lock and cost a
- * `stat` when no other process wrote; writes lock, apply, and replace the file durably.
+ * Read and write latency of `FileKeyValueStore` as the file grows. Reads take no lock and cost two
+ * `stat`s when no other process wrote; writes lock, apply, and append to the journal durably.
  */
 export async function fileSection(quick: boolean): Promise<SectionReport> {
   const folder = await mkdtemp(join(tmpdir(), 'kv2-bench-file-'));
