@@ -1,0 +1,49 @@
+// pnpm mutation: how many plausible engine bugs the conformance suite catches when it runs on the
+// memory store (see conformance/README.md, "Measuring the suite"). The result is summarised in
+// MUTATION.md by conformance/scripts/mutation-report.mjs.
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  // pnpm does not hoist the runner next to @stryker-mutator/core, so name it by its resolved path.
+  plugins: [import.meta.resolve("@stryker-mutator/vitest-runner")],
+  "testRunner": "vitest",
+  "vitest": {
+    "configFile": "vitest.mutation.config.ts"
+  },
+  "mutate": [
+    "packages/local/src/engine/**/*.ts",
+    "!packages/local/src/engine/**/*.test.ts",
+    "packages/core/src/inputs.ts",
+    "packages/core/src/paths.ts",
+    "packages/core/src/custom-metadata.ts",
+    "packages/core/src/durations.ts",
+    "packages/core/src/merge-patch.ts",
+    "packages/core/src/store.ts"
+  ],
+  "coverageAnalysis": "perTest",
+  "concurrency": 2,
+  "incremental": true,
+  "incrementalFile": "reports/stryker-incremental.json",
+  "reporters": [
+    "clear-text",
+    "progress",
+    "json",
+    "html"
+  ],
+  "jsonReporter": {
+    "fileName": "reports/mutation/mutation.json"
+  },
+  "htmlReporter": {
+    "fileName": "reports/mutation/mutation.html"
+  },
+  "ignorePatterns": [
+    "bench",
+    "examples",
+    ".kv2",
+    ".vitest-tmp",
+    "reports"
+  ],
+  "timeoutMS": 20000,
+  "tempDirName": ".stryker-tmp",
+  "cleanTempDir": "always"
+};
