@@ -135,9 +135,18 @@ export const valueBehaviours: readonly Behaviour[] = [
       folder.length = 0;
       const empty = await store.list('nothing');
       empty.push('ghost');
-      assert.equal(await store.list(''), ['a/', 'b'], 'top-level listing');
-      assert.equal(await store.list('a/'), ['x', 'y'], 'folder listing');
-      assert.equal(await store.list('nothing'), [], 'empty listing');
+      // Twice more: a store that remembers listings must hand out a copy every time.
+      for (const round of [1, 2]) {
+        const again = await store.list('');
+        assert.equal(again, ['a/', 'b'], `top-level listing (round ${round})`);
+        again.push('zzz');
+        const inner = await store.list('a/');
+        assert.equal(inner, ['x', 'y'], `folder listing (round ${round})`);
+        inner.pop();
+        const none = await store.list('nothing');
+        assert.equal(none, [], `empty listing (round ${round})`);
+        none.push('ghost');
+      }
     },
   },
   {
