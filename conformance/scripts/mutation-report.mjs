@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const THRESHOLD = 99;
@@ -19,21 +19,46 @@ const reportFile = join(root, 'reports/mutation/mutation.json');
 const equivalentsFile = join(root, 'conformance/mutation-equivalents.md');
 const outFile = join(root, 'MUTATION.md');
 
-/** The key a mutant is listed under: stable across runs as long as the source line does not move. */
-export function mutantKey(file, mutant) {
+// An entry of the equivalents list, one per line:
+//   - <file>:<line>:<column> <Mutator> "<replacement>" in "<the source line, trimmed>" — <why no caller can observe it>
+// The strings are JSON. Entries match by file, column, mutator, replacement and the source line's
+// text, not by line number, so code moving up or down does not invalidate the review; a changed
+// line does (then the entry is reported as stale and must be reviewed again).
+const ENTRY = /^- (\S+):(\d+):(\d+) (\w+) ("(?:[^"\\]|\\.)*") in ("(?:[^"\\]|\\.)*") — (.+)$/;
+
+function oneLine(text) {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function matchKey(file, column, mutator, replacement, code) {
+  return JSON.stringify([file, column, mutator, oneLine(replacement), oneLine(code)]);
+}
+
+/** The list entry for a mutant (without the reason). */
+function describeMutant(file, mutant, sourceLines) {
   const { line, column } = mutant.location.start;
-  const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60);
-  return `${file}:${line}:${column} ${mutant.mutatorName} ${JSON.stringify(replacement)}`;
+  const code = oneLine(sourceLines[line - 1] ?? '');
+  return `${file}:${line}:${column} ${mutant.mutatorName} ${JSON.stringify(oneLine(mutant.replacement ?? ''))} in ${JSON.stringify(code)}`;
 }
 
 function readEquivalents() {
   const listed = new Map();
   for (const line of readFileSync(equivalentsFile, 'utf8').split('\n')) {
-    const match = /^- `([^`]+)` — (.+)$/.exec(line);
-    if (match) listed.set(match[1], match[2]);
+    const m = ENTRY.exec(line);
+    if (m === null) continue;
+    const [, file, , column, mutator, replacement, code, reason] = m;
+    listed.set(matchKey(file, Number(column), mutator, JSON.parse(replacement), JSON.parse(code)), { line: line.slice(2, line.lastIndexOf(' — ')), reason });
   }
   return listed;
 }
+
+// Only the files the current config mutates: an incremental run keeps files dropped from scope.
+const { default: config } = await import(pathToFileURL(join(root, 'stryker.config.mjs')).href);
+const globToRegExp = (glob) =>
+  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*/g, '[^/]*')}$`);
+const included = config.mutate.filter((p) => !p.startsWith('!')).map(globToRegExp);
+const excluded = config.mutate.filter((p) => p.startsWith('!')).map((p) => globToRegExp(p.slice(1)));
+const inScope = (file) => included.some((re) => re.test(file)) && !excluded.some((re) => re.test(file));
 
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 const equivalents = readEquivalents();
@@ -46,9 +71,11 @@ const matched = new Set();
 const perFile = [];
 for (const [absolute, { mutants }] of Object.entries(report.files)) {
   const file = relative(root, join(root, absolute)).replaceAll('\\', '/');
+  if (!inScope(file)) continue;
   const fileCounts = { file, total: 0, detected: 0, equivalent: 0, gaps: 0 };
+  const sourceLines = (report.files[absolute].source ?? '').split('\n');
   for (const mutant of mutants) {
-    const key = mutantKey(file, mutant);
+    const key = matchKey(file, mutant.location.start.column, mutant.mutatorName, mutant.replacement ?? '', sourceLines[mutant.location.start.line - 1] ?? '');
     switch (mutant.status) {
       case 'Killed':
         counts.killed++;
@@ -67,7 +94,7 @@ for (const [absolute, { mutants }] of Object.entries(report.files)) {
         } else {
           counts[mutant.status === 'Survived' ? 'survived' : 'noCoverage']++;
           fileCounts.gaps++;
-          gaps.push(`${key} (${mutant.status})`);
+          gaps.push(`${describeMutant(file, mutant, sourceLines)} (${mutant.status})`);
         }
         break;
       case 'Ignored':
@@ -81,7 +108,7 @@ for (const [absolute, { mutants }] of Object.entries(report.files)) {
   }
   perFile.push(fileCounts);
 }
-const stale = [...equivalents.keys()].filter((key) => !matched.has(key));
+const stale = [...equivalents.entries()].filter(([key]) => !matched.has(key)).map(([, entry]) => entry.line);
 const detected = counts.killed + counts.timeout;
 const realGaps = counts.survived + counts.noCoverage;
 const score = (100 * detected) / (detected + realGaps);
@@ -112,8 +139,8 @@ const lines = [
   ...perFile.sort((a, b) => a.file.localeCompare(b.file)).map((f) => `| \`${f.file}\` | ${f.total} | ${f.detected} | ${f.equivalent} | ${f.gaps} |`),
   '',
 ];
-if (gaps.length > 0) lines.push('## Mutants not killed and not listed as equivalent', '', ...gaps.map((g) => `- \`${g}\``), '');
-if (stale.length > 0) lines.push('## Listed equivalents that no longer match a surviving mutant', '', ...stale.map((s) => `- \`${s}\``), '');
+if (gaps.length > 0) lines.push('## Mutants not killed and not listed as equivalent', '', ...gaps.map((g) => `- ${g}`), '');
+if (stale.length > 0) lines.push('## Listed equivalents that no longer match a surviving mutant', '', ...stale.map((s) => `- ${s}`), '');
 writeFileSync(outFile, lines.join('\n'));
 
 console.log(`mutation score ${score.toFixed(2)}% of non-equivalent mutants (${detected} killed, ${realGaps} not killed, ${counts.equivalent} equivalent); written to MUTATION.md`);

@@ -114,7 +114,9 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
         ['nul\u0000', '"nul\\x00"'],
         ['esc\u001b', '"esc\\x1b"'],
         ['del\u007f', '"del\\x7f"'],
+        ['c1\u0080', '"c1\\u0080"'],
         ['c1\u0085', '"c1\\u0085"'],
+        ['nonchar\uffff', '"nonchar\\uffff"'],
         ['nb\u00a0sp', '"nb\\u00a0sp"'],
         ['zw\u200bsp', '"zw\\u200bsp"'],
         ['ls\u2028', '"ls\\u2028"'],
@@ -154,6 +156,13 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
       await kv.writeMetadata('k', { customMetadata: { a: '1' } });
       await assert.rejects(kv.patchMetadata('k', { customMetadata: 'ab' as unknown as Record<string, string> }), InvalidRequestError, INVALID, 'patch with a string');
       await assert.rejects(kv.writeMetadata('k', { customMetadata: { n: 5 } as unknown as Record<string, string> }), InvalidRequestError, { ...INVALID, messageIncludes: ['"n"', 'string'] }, 'a number value');
+      // In a write OpenBao reads a null value as "", which fails the length check (spec 9.4).
+      await assert.rejects(
+        kv.writeMetadata('k', { customMetadata: { n: null } as unknown as Record<string, string> }),
+        InvalidRequestError,
+        { ...INVALID, messageIncludes: 'length of value for key "n" is 0 but must be 0 < len(value) <= 512' },
+        'a null value in a write',
+      );
       assert.equal((await kv.readMetadata('k')).customMetadata, { a: '1' }, 'unchanged');
     },
   },

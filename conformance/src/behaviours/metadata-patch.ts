@@ -44,6 +44,9 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
       const before = await snapshot(ctx, ['foo', 'nope']);
       assert.equal(await kv.patchMetadata('foo', {}), { warnings: [] }, 'result of an empty patch');
       await kv.patchMetadata('foo', { metadataCas: 1 });
+      // Nothing patchable: a no-op before anything else is checked, even a malformed metadataCas (6.3 step 1).
+      assert.equal(await kv.patchMetadata('foo', { metadataCas: -1 }), { warnings: [] }, 'an empty patch with metadataCas -1');
+      assert.equal(await kv.patchMetadata('nope', { metadataCas: 'x' as unknown as number }), { warnings: [] }, 'an empty patch with a string metadataCas');
       await kv.patchMetadata('foo', { createdTime: new Date(0), currentVersion: 9, versions: {} } as MetadataPatch);
       await kv.patchMetadata('nope', {});
       await expectUnchanged(ctx, ['foo', 'nope'], before, 'after no-op patches');

@@ -26,10 +26,12 @@ export function validateCustomMetadata(
   }
   const problems: string[] = [];
   for (const key of keys) {
-    const item = value[key];
-    if (item === null && allowNull) continue;
+    // In a write, OpenBao reads a null value as "" (which then fails the length check); in a
+    // patch, null removes the key.
+    if (value[key] === null && allowNull) continue;
+    const item = value[key] === null ? '' : value[key];
     if (typeof item !== 'string') {
-      problems.push(`${PREFIX}value for key ${JSON.stringify(key)} must be a string, got ${item === null ? 'null' : typeof item}`);
+      problems.push(`${PREFIX}value for key ${JSON.stringify(key)} must be a string, got ${typeof item}`);
       continue;
     }
     const keyBytes = Buffer.byteLength(key, 'utf8');

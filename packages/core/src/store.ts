@@ -258,8 +258,8 @@ export abstract class BaseKeyValueStore {
  * store declares the KV v2 extensions. Every extension method checks this first; a door that
  * must refuse before doing anything else (a detailed listing) calls it itself.
  */
-// Stryker disable next-line all: only a store without the extensions reaches the refusal (see above).
 export function requireExtensions(store: BaseKeyValueStore): void {
+  // Stryker disable next-line all: only a store without the extensions reaches the refusal (see above).
   if (!store.capabilities.extensions) throw new UnsupportedOperationError();
 }
 
