@@ -108,7 +108,11 @@ for (const [absolute, { mutants }] of Object.entries(report.files)) {
   }
   perFile.push(fileCounts);
 }
-const stale = [...equivalents.entries()].filter(([key]) => !matched.has(key)).map(([, entry]) => entry.line);
+// Entries of files this report did not test (a run with --mutate on other files) are not stale.
+const testedFiles = new Set(perFile.map((f) => f.file));
+const stale = [...equivalents.entries()]
+  .filter(([key]) => !matched.has(key) && testedFiles.has(JSON.parse(key)[0]))
+  .map(([, entry]) => entry.line);
 const detected = counts.killed + counts.timeout;
 const realGaps = counts.survived + counts.noCoverage;
 const score = (100 * detected) / (detected + realGaps);

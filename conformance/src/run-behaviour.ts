@@ -40,7 +40,10 @@ function recordSteps(store: BaseKeyValueStore): { store: BaseKeyValueStore; last
       // The target as receiver: stores keep their state in private fields, which a proxy lacks.
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      if (typeof property !== 'string' || !Object.hasOwn(STORE_OPERATIONS, property)) return value.bind(target);
+      if (typeof property !== 'string' || !Object.hasOwn(STORE_OPERATIONS, property)) {
+        const bound: unknown = value.bind(target);
+        return bound;
+      }
       return (...args: unknown[]): unknown => {
         const step: Step = { n: (last?.n ?? 0) + 1, call: describeCall(property, args) };
         last = step;
