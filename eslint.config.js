@@ -3,12 +3,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '**/.kv2/**', '.vitest-tmp/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '**/.kv2/**', '.vitest-tmp/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '.ci/*.mjs', 'scripts/*.mjs', 'packages/cli/bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', '.ci/*.mjs', 'scripts/*.mjs', 'conformance/scripts/*.mjs', 'packages/cli/bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // TypeScript itself reports undefined names, with Node's globals known.
@@ -22,6 +22,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  // CI helper scripts are plain JavaScript reading untyped JSON: lint them without type information.
-  { files: ['.ci/**/*.mjs', 'scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // CI, build and report scripts are plain JavaScript reading untyped JSON: lint them without type information.
+  { files: ['.ci/**/*.mjs', 'scripts/**/*.mjs', 'conformance/scripts/*.mjs', '*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -8,8 +8,8 @@ import type { KvError } from '@kv2/core';
 
 /** Thrown by every helper here when an expectation does not hold. */
 export class ConformanceAssertionError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConformanceAssertionError';
   }
 }

@@ -1,4 +1,4 @@
-import { BaseKeyValueStore, CORE_ONLY, type OperationArgs, type OperationResults, type StoreCapabilities, type VersionMetadata, type WriteOptions } from '@kv2/core';
+import { BaseKeyValueStore, CORE_ONLY, StoreUnavailableError, type OperationArgs, type OperationResults, type KeyMetadata, type StoreCapabilities, type VersionMetadata, type VersionsOptions, type WriteOptions } from '@kv2/core';
 import { MemoryKeyValueStore } from '@kv2/local';
 
 /** Lists in reverse byte order. */
@@ -12,6 +12,34 @@ export class UnsortedListStore extends MemoryKeyValueStore {
 export class IgnoresCasStore extends MemoryKeyValueStore {
   override write(path: string, data: object, _options?: WriteOptions): Promise<VersionMetadata> {
     return super.write(path, data);
+  }
+}
+
+/** Undelete of an unknown key lets the store's not-found error escape instead of doing nothing. */
+export class RawNotFoundStore extends MemoryKeyValueStore {
+  override async undelete(path: string, options: VersionsOptions): Promise<void> {
+    await this.readMetadata(path);
+    return super.undelete(path, options);
+  }
+}
+
+/** Returns key metadata without its versions map: behaviours meet an answer of the wrong shape. */
+export class MissingVersionsStore extends MemoryKeyValueStore {
+  override async readMetadata(path: string): Promise<KeyMetadata> {
+    const { versions: _dropped, ...rest } = await super.readMetadata(path);
+    return rest as KeyMetadata;
+  }
+}
+
+/** Keeps serving reads after close() but refuses writes: half closed. */
+export class HalfClosedStore extends MemoryKeyValueStore {
+  #closed = false;
+  override async close(): Promise<void> {
+    this.#closed = true;
+  }
+  override async write(path: string, data: object, options?: WriteOptions): Promise<VersionMetadata> {
+    if (this.#closed) throw new StoreUnavailableError('closed', 'store_closed');
+    return super.write(path, data, options);
   }
 }
 

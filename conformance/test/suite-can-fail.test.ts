@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { behaviours, formatReport, modelProperties, runConformance, type ConformanceReport } from '../src/index.js';
-import { IgnoresCasStore, UnsortedListStore, WallClockStore } from './broken-stores.js';
+import { HalfClosedStore, IgnoresCasStore, MissingVersionsStore, RawNotFoundStore, UnsortedListStore, WallClockStore } from './broken-stores.js';
 
 const CORE_MODEL = modelProperties[0]?.name as string;
 
@@ -41,6 +41,25 @@ describe('the suite catches broken stores', () => {
     expect(report.passed.length + report.failed.length).toBe(timed.length);
     expect(failedNames(report)).toContain("version timestamps come from the store's clock");
     expect(errorOf(report, "version timestamps come from the store's clock")).toContain('createdTime of version 1: expected 2024-01-01T12:00:00.000Z');
+  });
+
+  it('names the behaviour, the step and what was expected when a store call throws unexpectedly', async () => {
+    const name = 'undelete of live or missing versions, or of an unknown key, is a silent no-op';
+    const report = await runConformance({ create: ({ now }) => new RawNotFoundStore({ now }) }, { filter: [name], model: false });
+    expect(failedNames(report)).toEqual([name]);
+    expect(errorOf(report, name)).toMatch(new RegExp(`^${name}: step \\d+, undelete\\("[^"]+", \\{"versions":\\[[\\d,]+\\]\\}\\): expected the call to succeed, but it threw SecretNotFoundError\\(secret_not_found, 404\\)`));
+  });
+
+  it('names the step whose answer had an unexpected shape instead of crashing', async () => {
+    const name = 'destroyed versions stay in the versions map, flagged; delete and destroy do not touch updatedTime';
+    const report = await runConformance({ create: ({ now }) => new MissingVersionsStore({ now }) }, { filter: [name], model: false });
+    expect(errorOf(report, name)).toMatch(new RegExp(`^${name}: the behaviour could not check the answer of step \\d+, readMetadata\\("[^"]+"\\) \\(the store returned something of an unexpected shape\\): TypeError`));
+  });
+
+  it('reports a half-closed store', async () => {
+    const name = behaviours.find((b) => b.name.startsWith('after close()'))?.name as string;
+    const report = await runConformance({ create: ({ now }) => new HalfClosedStore({ now }) }, { filter: [name], model: false });
+    expect(errorOf(report, name)).toContain('half-closed: after close() write failed with store_closed but read, patch');
   });
 
   it('reports timings for every entry and the seed it used', async () => {

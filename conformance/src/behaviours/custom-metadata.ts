@@ -97,4 +97,73 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
       }
     },
   },
+  {
+    name: "an unprintable custom metadata key is shown with Go's %q escapes (\\a \\b \\f \\n \\r \\t \\v, \\xNN, \\uNNNN, \\UNNNNNNNN, \\\" and \\\\)",
+    requires: ['extensions'],
+    async run(ctx) {
+      // strconv.Quote: the seven C escapes, \x for other ASCII controls and DEL, \u below U+10000,
+      // \U above; a quote and a backslash are escaped, printable characters stay as they are.
+      const cases: Array<[key: string, quoted: string]> = [
+        ['tab\tkey', '"tab\\tkey"'],
+        ['nl\nkey', '"nl\\nkey"'],
+        ['cr\rkey', '"cr\\rkey"'],
+        ['bell\u0007', '"bell\\a"'],
+        ['bs\b', '"bs\\b"'],
+        ['ff\f', '"ff\\f"'],
+        ['vt\v', '"vt\\v"'],
+        ['nul\u0000', '"nul\\x00"'],
+        ['esc\u001b', '"esc\\x1b"'],
+        ['del\u007f', '"del\\x7f"'],
+        ['c1\u0080', '"c1\\u0080"'],
+        ['c1\u0085', '"c1\\u0085"'],
+        ['nonchar\uffff', '"nonchar\\uffff"'],
+        ['nb\u00a0sp', '"nb\\u00a0sp"'],
+        ['zw\u200bsp', '"zw\\u200bsp"'],
+        ['ls\u2028', '"ls\\u2028"'],
+        ['tag\u{e0001}', '"tag\\U000e0001"'],
+        ['"q\\b\u200b', '"\\"q\\\\b\\u200b"'],
+        ['ünï😀\u200b', '"ünï😀\\u200b"'],
+      ];
+      for (const [key, quoted] of cases) {
+        const error = await expectRejected(ctx, { [key]: 'v' }, [`key ${quoted} (${key}) contains unprintable characters`], `key ${JSON.stringify(key)}`);
+        ctx.assert.equal(error.problems, [`custom_metadata validation failed: key ${quoted} (${key}) contains unprintable characters`], `problems of key ${JSON.stringify(key)}`);
+      }
+    },
+  },
+  {
+    name: 'custom metadata errors list each problem in error.problems, without the multi-error wrapping',
+    requires: ['extensions'],
+    async run(ctx) {
+      const error = await expectRejected(ctx, { a: '', b: 'x'.repeat(513) }, ['2 errors occurred'], 'two problems');
+      ctx.assert.equal(
+        [...error.problems].sort(),
+        [
+          'custom_metadata validation failed: length of value for key "a" is 0 but must be 0 < len(value) <= 512',
+          'custom_metadata validation failed: length of value for key "b" is 513 but must be 0 < len(value) <= 512',
+        ],
+        'problems',
+      );
+    },
+  },
+  {
+    name: 'custom metadata that is not an object (a string, an array, a number) is rejected and changes nothing',
+    requires: ['extensions'],
+    async run(ctx) {
+      for (const custom of ['ab', ['x'], 7, new Map([['a', 'b']])]) {
+        await expectRejected(ctx, custom as unknown as Record<string, string>, ['custom_metadata'], `customMetadata ${JSON.stringify(custom)}`);
+      }
+      const { kv, assert } = ctx;
+      await kv.writeMetadata('k', { customMetadata: { a: '1' } });
+      await assert.rejects(kv.patchMetadata('k', { customMetadata: 'ab' as unknown as Record<string, string> }), InvalidRequestError, INVALID, 'patch with a string');
+      await assert.rejects(kv.writeMetadata('k', { customMetadata: { n: 5 } as unknown as Record<string, string> }), InvalidRequestError, { ...INVALID, messageIncludes: ['"n"', 'string'] }, 'a number value');
+      // In a write OpenBao reads a null value as "", which fails the length check (spec 9.4).
+      await assert.rejects(
+        kv.writeMetadata('k', { customMetadata: { n: null } as unknown as Record<string, string> }),
+        InvalidRequestError,
+        { ...INVALID, messageIncludes: 'length of value for key "n" is 0 but must be 0 < len(value) <= 512' },
+        'a null value in a write',
+      );
+      assert.equal((await kv.readMetadata('k')).customMetadata, { a: '1' }, 'unchanged');
+    },
+  },
 ];

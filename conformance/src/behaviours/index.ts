@@ -1,5 +1,6 @@
 import type { Behaviour } from '../types.js';
 import { casBehaviours } from './cas.js';
+import { closedStoreBehaviours } from './closed.js';
 import { configBehaviours } from './config.js';
 import { customMetadataBehaviours } from './custom-metadata.js';
 import { deleteLatestBehaviours } from './delete-latest.js';
@@ -14,6 +15,7 @@ import { metadataBehaviours } from './metadata.js';
 import { pathBehaviours } from './paths.js';
 import { patchBehaviours } from './patch.js';
 import { pruningBehaviours } from './pruning.js';
+import { rangeBehaviours } from './ranges.js';
 import { subkeysBehaviours } from './subkeys.js';
 import { valueBehaviours } from './values.js';
 import { writeReadBehaviours } from './write-read.js';
@@ -38,6 +40,8 @@ export const behaviours: readonly Behaviour[] = Object.freeze([
   ...metadataPatchBehaviours,
   ...subkeysBehaviours,
   ...configBehaviours,
+  ...rangeBehaviours,
+  ...closedStoreBehaviours,
 ]);
 
 // Names are how reports, filters and vitest titles address behaviours: they must be unique.

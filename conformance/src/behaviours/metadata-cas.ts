@@ -1,6 +1,6 @@
 import { CheckAndSetError, InvalidRequestError } from '@kv2/core';
 import type { Behaviour } from '../types.js';
-import { expectNotFound, expectUnchanged, snapshot } from './helpers.js';
+import { expectNotFound, expectUnchanged, seconds, snapshot } from './helpers.js';
 
 const REQUIRED = { code: 'metadata_cas_required', status: 400, message: 'metadata check-and-set parameter required for this call' };
 const MISMATCH = { code: 'metadata_cas_mismatch', status: 400, message: 'metadata check-and-set parameter does not match the current version' };
@@ -114,6 +114,30 @@ export const metadataCasBehaviours: readonly Behaviour[] = [
       await assert.rejects(kv.patchMetadata('foo', { maxVersions: 6 }), CheckAndSetError, REQUIRED, 'the mount requirement still applies');
       const post = await kv.writeMetadata('foo', { metadataCasRequired: false, metadataCas: 2 });
       assert.equal(post.warnings.length, 1, 'writeMetadata warns too');
+    },
+  },
+  {
+    name: 'calls with nothing to change need no CAS: empty metadata writes and patches under every CAS requirement are no-ops',
+    requires: ['extensions', 'mountConfig', 'controllableClock'],
+    async run(ctx) {
+      const { kv, clock, assert } = ctx;
+      await kv.writeMetadata('k', { metadataCasRequired: true, casRequired: true });
+      await kv.write('k', { a: 1 }, { cas: 0 });
+      await kv.writeConfig({ metadataCasRequired: true, casRequired: true });
+      clock.advance(seconds(3));
+      const before = await snapshot(ctx, ['k', 'new']);
+      // Spec 2.14 and 6.3: no settable field means 204 before any CAS rule; metadataCas alone does not count.
+      assert.equal(await kv.writeMetadata('k', {}), { warnings: [] }, 'writeMetadata({}) without metadataCas');
+      assert.equal(await kv.writeMetadata('k', { metadataCas: 99 }), { warnings: [] }, 'writeMetadata with only a wrong metadataCas');
+      assert.equal(await kv.patchMetadata('k', { metadataCas: 99 }), { warnings: [] }, 'patchMetadata with only a wrong metadataCas');
+      assert.equal(await kv.writeMetadata('new', { metadataCas: 7 }), { warnings: [] }, 'writeMetadata of a new key with only metadataCas');
+      await kv.writeConfig({});
+      await kv.delete('k', { versions: [5] });
+      await kv.undelete('k', { versions: [1] });
+      await kv.destroy('new', { versions: [1] });
+      await expectUnchanged(ctx, ['k', 'new'], before, 'after the calls that change nothing');
+      await assert.rejects(kv.writeMetadata('k', { maxVersions: 3 }), CheckAndSetError, { code: 'metadata_cas_required' }, 'a real change still needs metadataCas');
+      await assert.rejects(kv.write('k', { a: 2 }), CheckAndSetError, { code: 'cas_required' }, 'a data write still needs cas');
     },
   },
 ];

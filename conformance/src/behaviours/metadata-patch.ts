@@ -44,6 +44,9 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
       const before = await snapshot(ctx, ['foo', 'nope']);
       assert.equal(await kv.patchMetadata('foo', {}), { warnings: [] }, 'result of an empty patch');
       await kv.patchMetadata('foo', { metadataCas: 1 });
+      // Nothing patchable: a no-op before anything else is checked, even a malformed metadataCas (6.3 step 1).
+      assert.equal(await kv.patchMetadata('foo', { metadataCas: -1 }), { warnings: [] }, 'an empty patch with metadataCas -1');
+      assert.equal(await kv.patchMetadata('nope', { metadataCas: 'x' as unknown as number }), { warnings: [] }, 'an empty patch with a string metadataCas');
       await kv.patchMetadata('foo', { createdTime: new Date(0), currentVersion: 9, versions: {} } as MetadataPatch);
       await kv.patchMetadata('nope', {});
       await expectUnchanged(ctx, ['foo', 'nope'], before, 'after no-op patches');
@@ -165,6 +168,45 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
       await kv.writeMetadata('foo', { customMetadata: first });
       await kv.patchMetadata('foo', { customMetadata: second });
       assert.equal(Object.keys((await kv.readMetadata('foo')).customMetadata ?? {}).length, 80, 'merged key count');
+    },
+  },
+  {
+    name: 'patchMetadata leaves every field it does not name as it was, whichever field it names',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      const full = { maxVersions: 7, casRequired: true, metadataCasRequired: true, deleteVersionAfter: 90, customMetadata: { a: '1' } };
+      const patches: MetadataPatch[] = [{ maxVersions: 8 }, { casRequired: false }, { metadataCasRequired: false }, { deleteVersionAfter: 30 }, { customMetadata: { b: '2' } }];
+      for (const [i, patch] of patches.entries()) {
+        const path = `k${i}`;
+        await kv.writeMetadata(path, full);
+        await kv.patchMetadata(path, { ...patch, metadataCas: 1 });
+        const meta = await kv.readMetadata(path);
+        const expected = { ...full, ...patch, customMetadata: 'customMetadata' in patch ? { a: '1', b: '2' } : full.customMetadata };
+        const seen = {
+          maxVersions: meta.maxVersions,
+          casRequired: meta.casRequired,
+          metadataCasRequired: meta.metadataCasRequired,
+          deleteVersionAfter: meta.deleteVersionAfter,
+          customMetadata: meta.customMetadata,
+        };
+        assert.equal(seen, expected, `after patchMetadata(${JSON.stringify(patch)})`);
+        assert.equal(meta.currentMetadataVersion, 2, `metadata version after patchMetadata(${JSON.stringify(patch)})`);
+      }
+    },
+  },
+  {
+    name: 'a mount metadata_cas_required warns only about a key flag set to false or null, not about true or an unnamed flag',
+    requires: ['extensions', 'mountConfig'],
+    async run({ kv, assert }) {
+      const warning = '"metadata_cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+      await kv.writeConfig({ metadataCasRequired: true });
+      assert.equal((await kv.writeMetadata('k', { maxVersions: 2, metadataCas: 0 })).warnings, [], 'writeMetadata without the flag');
+      assert.equal((await kv.writeMetadata('k', { metadataCasRequired: true, metadataCas: 1 })).warnings, [], 'writeMetadata setting true');
+      assert.equal((await kv.patchMetadata('k', { maxVersions: 3, metadataCas: 2 })).warnings, [], 'patchMetadata without the flag');
+      assert.equal((await kv.writeMetadata('k', { metadataCasRequired: false, metadataCas: 3 })).warnings, [warning], 'writeMetadata setting false');
+      assert.equal((await kv.patchMetadata('k', { metadataCasRequired: null, metadataCas: 4 })).warnings, [warning], 'patchMetadata setting null');
+      await kv.writeConfig({ metadataCasRequired: false });
+      assert.equal((await kv.writeMetadata('k', { metadataCasRequired: false })).warnings, [], 'no mandate, no warning');
     },
   },
 ];

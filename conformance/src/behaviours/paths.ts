@@ -109,4 +109,76 @@ export const pathBehaviours: readonly Behaviour[] = [
       assert.equal(({} as Record<string, unknown>).a, undefined, 'Object.prototype not polluted');
     },
   },
+  {
+    name: 'every extension call applies the path rules: empty, relative and non-printable paths are rejected and change nothing',
+    requires: ['extensions'],
+    async run(ctx) {
+      const { kv, assert } = ctx;
+      await kv.write('a/b', { x: 1 });
+      const before = await snapshot(ctx, ['a/b']);
+      for (const path of ['', '/', 'a/../b', 'a/./b', '..', 'a/b\u0000', 'zero\u200bwidth', 'ü\u00a0x', 'ключ\t']) {
+        const p = JSON.stringify(path);
+        const calls: Array<[string, () => Promise<unknown>]> = [
+          ['readMetadata', () => kv.readMetadata(path)],
+          ['writeMetadata', () => kv.writeMetadata(path, { maxVersions: 2 })],
+          ['patchMetadata', () => kv.patchMetadata(path, { maxVersions: 2 })],
+          ['deleteMetadata', () => kv.deleteMetadata(path)],
+          ['deleteLatest', () => kv.deleteLatest(path)],
+          ['subkeys', () => kv.subkeys(path)],
+          ['undelete', () => kv.undelete(path, { versions: [1] })],
+          ['delete', () => kv.delete(path, { versions: [1] })],
+          ['patch', () => kv.patch(path, { y: 1 })],
+        ];
+        for (const [op, call] of calls) await assert.rejects(call, InvalidRequestError, INVALID_PATH, `${op}(${p})`);
+      }
+      await expectUnchanged(ctx, ['a/b'], before, 'after the rejected calls');
+    },
+  },
+  {
+    name: "metadata writes, metadata patches and undelete are writes: a path ending in '/' is rejected; DELETE-style calls and reads accept it",
+    requires: ['extensions'],
+    async run(ctx) {
+      const { kv, assert } = ctx;
+      await kv.write('a/b', { x: 1 });
+      await kv.delete('a/b', { versions: [1] });
+      const before = await snapshot(ctx, ['a/b']);
+      const expected = { ...INVALID_PATH, message: "cannot write to a path ending in '/'" };
+      await assert.rejects(kv.writeMetadata('a/b/', { maxVersions: 3 }), InvalidRequestError, expected, 'writeMetadata');
+      await assert.rejects(kv.patchMetadata('a/b/', { maxVersions: 3 }), InvalidRequestError, expected, 'patchMetadata');
+      await assert.rejects(kv.undelete('a/b/', { versions: [1] }), InvalidRequestError, expected, 'undelete (a POST)');
+      await expectUnchanged(ctx, ['a/b'], before, 'after the rejected writes');
+      assert.equal((await kv.readMetadata('/a/b/')).currentVersion, 1, 'readMetadata("/a/b/")');
+      await kv.undelete('/a/b', { versions: [1] });
+      assert.equal((await kv.subkeys('/a/b/')).subkeys, { x: null }, 'subkeys("/a/b/")');
+      await kv.deleteLatest('a/b/');
+      await expectNotFound(kv.read('a/b'), 'deleted', 'after deleteLatest("a/b/")');
+      await kv.deleteMetadata('/a/b/');
+      await expectNotFound(kv.readMetadata('a/b'), 'missing', 'after deleteMetadata("/a/b/")');
+    },
+  },
+  {
+    name: 'non-ASCII paths go through every call: leading, trailing and doubled slashes are normalised the same way',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      const path = 'ключ/ü 😀/中文';
+      await kv.writeMetadata(`/${path}`, { maxVersions: 3, customMetadata: { owner: 'ü' } });
+      await kv.write(`ключ//ü 😀/中文`, { v: 1 });
+      await kv.patch(`/${path}`, { w: 2 });
+      assert.equal((await kv.read(`${path}/`)).data, { v: 1, w: 2 }, 'read after write and patch');
+      assert.equal(await kv.list('/ключ/'), ['ü 😀/'], 'list of the non-ASCII folder');
+      assert.equal(await kv.list('ключ//ü 😀'), ['中文'], 'list of the nested folder with a doubled slash');
+      await kv.patchMetadata(path, { customMetadata: { team: 'ö' } });
+      const meta = await kv.readMetadata(`/${path}/`);
+      assert.equal([meta.currentVersion, meta.maxVersions, meta.customMetadata], [2, 3, { owner: 'ü', team: 'ö' }], 'metadata');
+      await kv.delete(`/${path}`, { versions: [1] });
+      await kv.destroy(`/${path}`, { versions: [2] });
+      await expectNotFound(kv.read(path, { version: 1 }), 'deleted', 'version 1 deleted');
+      await expectNotFound(kv.read(path, { version: 2 }), 'destroyed', 'version 2 destroyed');
+      await kv.undelete(`/${path}`, { versions: [1] });
+      assert.equal((await kv.read(path, { version: 1 })).data, { v: 1 }, 'version 1 undeleted');
+      assert.equal((await kv.subkeys(`/${path}/`, { version: 1 })).subkeys, { v: null }, 'subkeys');
+      await kv.deleteMetadata(`/${path}/`);
+      assert.equal(await kv.list(''), [], 'nothing left after deleteMetadata');
+    },
+  },
 ];

@@ -118,4 +118,27 @@ export const pruningBehaviours: readonly Behaviour[] = [
       await expectNotFound(kv.read('foo', { version: 2 }), 'missing', 'pruned destroyed version 2');
     },
   },
+  {
+    name: 'limits above 64 prune like small ones: max_versions 65 keeps exactly the newest 65 versions',
+    requires: ['extensions'],
+    async run({ kv, assert }) {
+      await kv.writeMetadata('k', { maxVersions: 65 });
+      await writeVersions(kv, 'k', 67);
+      let meta = await kv.readMetadata('k');
+      const expected = Array.from({ length: 65 }, (_, i) => i + 3);
+      assert.equal([meta.oldestVersion, versionNumbers(meta)], [3, expected], 'after 67 writes');
+      await expectNotFound(kv.read('k', { version: 2 }), 'missing', 'version 2 pruned');
+      assert.equal((await kv.read('k', { version: 3 })).data, { n: 3 }, 'version 3 kept');
+      await kv.writeMetadata('k', { maxVersions: 100 });
+      await kv.write('k', { n: 68 });
+      meta = await kv.readMetadata('k');
+      assert.equal(versionNumbers(meta).length, 66, 'raised to 100: nothing pruned');
+      await kv.writeMetadata('k', { maxVersions: 70 });
+      await kv.destroy('k', { versions: [10] });
+      for (let n = 69; n <= 75; n++) await kv.write('k', { n });
+      meta = await kv.readMetadata('k');
+      assert.equal([meta.oldestVersion, versionNumbers(meta)[0], versionNumbers(meta).length], [6, 6, 70], 'lowered to 70 after 75 writes');
+      assert.equal(meta.versions[10]?.destroyed, true, 'a destroyed version inside the window stays, flagged');
+    },
+  },
 ];

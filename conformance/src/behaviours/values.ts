@@ -1,5 +1,6 @@
 import type { JsonObject } from '@kv2/core';
 import type { Behaviour } from '../types.js';
+import { expectNotFound } from './helpers.js';
 
 /** Every kind of JSON value, nested. */
 function everything(): JsonObject {
@@ -118,6 +119,102 @@ export const valueBehaviours: readonly Behaviour[] = [
       const config = await kv.readConfig();
       config.maxVersions = 99;
       assert.ok((await kv.readConfig()).maxVersions !== 99, 'config copy');
+    },
+  },
+  {
+    name: 'every list a store returns is the caller\'s own copy: mutating a listing never changes the next one',
+    requires: [],
+    async run({ store, assert }) {
+      await store.write('a/x', { n: 1 });
+      await store.write('a/y', { n: 1 });
+      await store.write('b', { n: 1 });
+      const top = await store.list('');
+      top.push('zzz');
+      top.reverse();
+      const folder = await store.list('a/');
+      folder.length = 0;
+      const empty = await store.list('nothing');
+      empty.push('ghost');
+      // Twice more: a store that remembers listings must hand out a copy every time.
+      for (const round of [1, 2]) {
+        const again = await store.list('');
+        assert.equal(again, ['a/', 'b'], `top-level listing (round ${round})`);
+        again.push('zzz');
+        const inner = await store.list('a/');
+        assert.equal(inner, ['x', 'y'], `folder listing (round ${round})`);
+        inner.pop();
+        const none = await store.list('nothing');
+        assert.equal(none, [], `empty listing (round ${round})`);
+        none.push('ghost');
+      }
+    },
+  },
+  {
+    name: 'returned timestamps are the caller\'s own Dates: mutating one never changes the store',
+    requires: ['extensions', 'controllableClock'],
+    async run({ kv, clock, assert }) {
+      const t0 = clock.now();
+      const written = await kv.write('k', { a: 1 });
+      written.createdTime.setTime(0);
+      await kv.delete('k', { versions: [1] });
+      const meta = await kv.readMetadata('k');
+      meta.createdTime.setTime(0);
+      meta.updatedTime.setTime(0);
+      meta.versions[1]?.createdTime.setTime(0);
+      meta.versions[1]?.deletionTime?.setTime(0);
+      const again = await kv.readMetadata('k');
+      assert.sameInstant(again.createdTime, t0, 'key createdTime');
+      assert.sameInstant(again.updatedTime, t0, 'key updatedTime');
+      assert.sameInstant(again.versions[1]?.createdTime, t0, 'version createdTime');
+      assert.sameInstant(again.versions[1]?.deletionTime, t0, 'version deletionTime');
+      await kv.undelete('k', { versions: [1] });
+      const read = await kv.read('k');
+      read.metadata.createdTime.setTime(0);
+      assert.sameInstant((await kv.read('k')).metadata.createdTime, t0, 'createdTime in a read');
+    },
+  },
+  {
+    name: 'subkeys trees, warnings and not-found metadata are the caller\'s own copies',
+    requires: ['extensions', 'mountConfig'],
+    async run({ kv, assert }) {
+      await kv.write('k', { a: { b: 1 }, c: [1] });
+      const tree = await kv.subkeys('k');
+      (tree.subkeys.a as Record<string, unknown>).b = 'changed';
+      tree.subkeys.extra = null;
+      tree.metadata.version = 7;
+      const again = await kv.subkeys('k');
+      assert.equal(again.subkeys, { a: { b: null }, c: null }, 'subkeys');
+      assert.equal(again.metadata.version, 1, 'subkeys metadata');
+      await kv.writeConfig({ casRequired: true });
+      const first = await kv.writeMetadata('k', { casRequired: false });
+      first.warnings.length = 0;
+      const second = await kv.writeMetadata('k', { casRequired: false });
+      assert.equal(second.warnings.length, 1, 'warnings of the next call');
+      await kv.delete('k', { versions: [1] });
+      const error = await expectNotFound(kv.read('k'), 'deleted', 'read of the deleted version');
+      if (error.metadata !== null) {
+        error.metadata.deletionTime = null;
+        error.metadata.version = 5;
+      }
+      const later = await expectNotFound(kv.read('k'), 'deleted', 'read again');
+      assert.equal(later.metadata?.version, 1, 'metadata of a later not-found');
+      assert.ok(later.metadata?.deletionTime instanceof Date, 'deletionTime of a later not-found');
+    },
+  },
+  {
+    name: 'inputs stay the caller\'s: metadata patches and config updates changed after the call change nothing',
+    requires: ['extensions', 'mountConfig'],
+    async run({ kv, assert }) {
+      const custom: Record<string, string | null> = { a: '1' };
+      await kv.writeMetadata('k', { customMetadata: { z: '0' } });
+      await kv.patchMetadata('k', { customMetadata: custom });
+      custom.a = 'changed';
+      custom.b = '2';
+      assert.equal((await kv.readMetadata('k')).customMetadata, { z: '0', a: '1' }, 'custom metadata after the patch object changed');
+      const update = { maxVersions: 4 };
+      await kv.writeConfig(update);
+      update.maxVersions = 9;
+      assert.equal((await kv.readConfig()).maxVersions, 4, 'config after the update object changed');
     },
   },
 ];

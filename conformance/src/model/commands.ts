@@ -148,7 +148,7 @@ function metadataChange(nullable: boolean, timed: boolean) {
   const orNull = <T>(a: fc.Arbitrary<T>) => (nullable ? fc.oneof(a, fc.constant(null)) : a);
   return fc.record(
     {
-      maxVersions: orNull(fc.nat(4)),
+      maxVersions: orNull(fc.oneof({ weight: 4, arbitrary: fc.nat(4) }, { weight: 1, arbitrary: fc.constantFrom(11, 4_294_967_295) })),
       casRequired: orNull(fc.boolean()),
       metadataCasRequired: orNull(fc.boolean()),
       customMetadata: fc.oneof(nullable ? arb.customMetadataPatch : arb.customMetadata, fc.constant(null)),
@@ -175,12 +175,23 @@ function metadataStep(paths: arb.PathArbitraries, op: 'writeMetadata' | 'patchMe
   );
 }
 
+// Mount-wide settings: small limits (to meet pruning), values far above the default (11 and the
+// uint32 maximum, where nothing is pruned), both CAS flags and the three kinds of duration.
 const writeConfig = fc
-  .record({ maxVersions: fc.nat(4), casRequired: fc.boolean(), deleteVersionAfter: fc.constantFrom(-1, 0, 30, 120) }, { requiredKeys: [] })
+  .record(
+    {
+      maxVersions: fc.oneof({ weight: 4, arbitrary: fc.nat(4) }, { weight: 1, arbitrary: fc.constantFrom(11, 4_294_967_295) }),
+      casRequired: fc.boolean(),
+      metadataCasRequired: fc.boolean(),
+      deleteVersionAfter: fc.constantFrom(-1, 0, 30, 120, 4_294_967_295),
+    },
+    { requiredKeys: [] },
+  )
   .map(
     (change) =>
       new Step(`writeConfig(${show(change)})`, async (model, real) => {
         await expectOutcome(`writeConfig(${show(change)})`, () => kvOf(real).writeConfig(change), model.writeConfig(change), real.timed);
+        await expectOutcome('readConfig()', () => kvOf(real).readConfig(), model.readConfig(), real.timed);
       }),
   );
 

