@@ -42,7 +42,7 @@ export async function snapshot(ctx: BehaviourContext, paths: readonly string[]):
 }
 
 /** The value of `action`, or a comparable description of the kv2 error it threw. */
-export async function outcome(action: () => Promise<unknown>): Promise<unknown> {
+async function outcome(action: () => Promise<unknown>): Promise<unknown> {
   try {
     return { value: await action() };
   } catch (error) {

@@ -33,7 +33,7 @@ export const pathPool: fc.Arbitrary<string[]> = fc
   .chain((segments) => fc.uniqueArray(pathOver(segments), { minLength: 2, maxLength: 6 }));
 
 /** A path together with how a command spells it. */
-export interface SpelledPath {
+interface SpelledPath {
   /** The canonical key. */
   path: string;
   /** What the call passes: for read-style calls, possibly with a leading and/or trailing slash. */

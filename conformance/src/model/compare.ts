@@ -6,7 +6,7 @@ import type { Expected, ExpectedError } from './state.js';
  * Replaces every Date with a placeholder when timestamps are not comparable (the store runs on
  * its own clock), so that only their presence (Date vs null) is compared.
  */
-export function comparable(value: unknown, timed: boolean): unknown {
+function comparable(value: unknown, timed: boolean): unknown {
   if (value instanceof Date) return timed ? value : '<date>';
   if (Array.isArray(value)) return value.map((item) => comparable(item, timed));
   if (typeof value === 'object' && value !== null) {
