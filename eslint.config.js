@@ -8,7 +8,12 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', '.ci/*.mjs', 'scripts/*.mjs', 'conformance/scripts/*.mjs', 'packages/cli/bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', '.ci/*.mjs', 'scripts/*.mjs', 'conformance/scripts/*.mjs', 'packages/cli/bin/*.js'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // TypeScript itself reports undefined names, with Node's globals known.

@@ -1,7 +1,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Where every test file lives; `*.slow.test.ts` files run only with `pnpm test:slow` (vitest.slow.config.ts). */
-export const TEST_FILES = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'conformance/src/**/*.test.ts', 'conformance/test/**/*.test.ts'];
+export const TEST_FILES = [
+  'packages/*/src/**/*.test.ts',
+  'packages/*/test/**/*.test.ts',
+  'conformance/src/**/*.test.ts',
+  'conformance/test/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

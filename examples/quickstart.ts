@@ -39,7 +39,10 @@ try {
   await store.read(path);
 } catch (error) {
   if (!SecretNotFoundError.is(error)) throw error;
-  show(`soft-delete version ${patched.version}, then read`, `${error.status} ${error.reason}, deletionTime ${error.metadata?.deletionTime?.toISOString()}`);
+  show(
+    `soft-delete version ${patched.version}, then read`,
+    `${error.status} ${error.reason}, deletionTime ${error.metadata?.deletionTime?.toISOString()}`,
+  );
 }
 
 await store.undelete(path, { versions: [patched.version] });

@@ -120,22 +120,38 @@ function packAndInspect() {
     for (const bin of Object.values(manifest.bin ?? {})) {
       check(bin.startsWith('./dist/') && existsSync(join(root, bin)), `${name}: bin ${bin} is built JavaScript in the tarball`);
     }
-    check(manifest.dependencies?.tsx === undefined && manifest.dependencies?.typescript === undefined, `${name}: neither tsx nor typescript is a dependency`);
+    check(
+      manifest.dependencies?.tsx === undefined && manifest.dependencies?.typescript === undefined,
+      `${name}: neither tsx nor typescript is a dependency`,
+    );
     const shipped = listFiles(root).map((f) => relative(root, f));
     const stray = shipped.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f));
-    check(stray.length === 0, `${name}: only dist/, package.json, README.md and LICENSE are shipped${stray.length ? ` (also ${stray.join(', ')})` : ''}`);
+    check(
+      stray.length === 0,
+      `${name}: only dist/, package.json, README.md and LICENSE are shipped${stray.length ? ` (also ${stray.join(', ')})` : ''}`,
+    );
     const maps = shipped.filter((f) => f.endsWith('.map'));
     const badMaps = maps.filter((f) => {
       const map = JSON.parse(readFileSync(join(root, f), 'utf8'));
-      return !Array.isArray(map.sourcesContent) || map.sourcesContent.length !== map.sources.length || map.sourcesContent.some((s) => typeof s !== 'string');
+      return (
+        !Array.isArray(map.sourcesContent) ||
+        map.sourcesContent.length !== map.sources.length ||
+        map.sourcesContent.some((s) => typeof s !== 'string')
+      );
     });
-    check(badMaps.length === 0, `${name}: all ${maps.length} source maps carry their sources${badMaps.length ? ` (not: ${badMaps.join(', ')})` : ''}`);
+    check(
+      badMaps.length === 0,
+      `${name}: all ${maps.length} source maps carry their sources${badMaps.length ? ` (not: ${badMaps.join(', ')})` : ''}`,
+    );
     const declarations = shipped.filter((f) => /\.d\.c?ts$/.test(f)).map((f) => readFileSync(join(root, f), 'utf8'));
     const devOnly = Object.keys(manifest.devDependencies ?? {})
       .filter((dep) => dep.startsWith('@types/'))
       .map((dep) => dep.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2'))
       .filter((module) => declarations.some((text) => text.includes(`from "${module}"`) || text.includes(`from '${module}'`)));
-    check(devOnly.length === 0, `${name}: the declarations import no module whose types are a dev dependency${devOnly.length ? ` (${devOnly.join(', ')})` : ''}`);
+    check(
+      devOnly.length === 0,
+      `${name}: the declarations import no module whose types are a dev dependency${devOnly.length ? ` (${devOnly.join(', ')})` : ''}`,
+    );
   }
   return files;
 }
@@ -159,7 +175,12 @@ function startServer() {
   return new Promise((resolve, reject) => {
     // Its own process group: npx does not pass SIGTERM on to the server it started, so the stop
     // signal goes to the group (npx and the server), as Ctrl+C in a terminal would.
-    server = spawn('npx', ['kv2', 'server', '-memory', '-address', '127.0.0.1:0'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    server = spawn('npx', ['kv2', 'server', '-memory', '-address', '127.0.0.1:0'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     server.output = '';
     const timer = setTimeout(() => reject(new Error(`kv2 server printed no address within 30 s:\n${server.output}`)), 30_000);
     const onData = (chunk) => {
@@ -180,7 +201,9 @@ function startServer() {
 function stopServer() {
   if (server === undefined || server.stopped) return Promise.resolve();
   server.stopped = true;
-  const ended = Promise.all([server.stdout, server.stderr].map((stream) => (stream.readableEnded ? undefined : new Promise((resolve) => stream.once('close', resolve)))));
+  const ended = Promise.all(
+    [server.stdout, server.stderr].map((stream) => (stream.readableEnded ? undefined : new Promise((resolve) => stream.once('close', resolve)))),
+  );
   const signal = (name) => {
     try {
       process.kill(-server.pid, name);
@@ -335,7 +358,16 @@ const vitestOptions: ConformanceOptions = { numRuns: 1 };
 export const register: typeof describeConformance = describeConformance;
 void vitestOptions;
 `;
-const STRICT = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true, types: ['node'], target: 'ES2022', lib: ['ES2023'] };
+const STRICT = {
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  skipLibCheck: false,
+  noEmit: true,
+  types: ['node'],
+  target: 'ES2022',
+  lib: ['ES2023'],
+};
 
 function typeFiles() {
   writeFiles({
@@ -343,9 +375,18 @@ function typeFiles() {
     'types/esm.mts': TYPES_IMPORTS + VITEST_TYPES + TYPES_BODY,
     'types/cjs.cts': TYPES_IMPORTS + TYPES_BODY,
     'types/any.ts': TYPES_IMPORTS + VITEST_TYPES + TYPES_BODY,
-    'tsconfig.nodenext.json': JSON.stringify({ compilerOptions: { ...STRICT, module: 'nodenext', moduleResolution: 'nodenext' }, files: ['types/esm.mts', 'types/cjs.cts'] }),
-    'tsconfig.bundler.json': JSON.stringify({ compilerOptions: { ...STRICT, module: 'esnext', moduleResolution: 'bundler' }, files: ['types/any.ts'] }),
-    'tsconfig.node10.json': JSON.stringify({ compilerOptions: { ...STRICT, module: 'commonjs', moduleResolution: 'node10' }, files: ['types/any.ts'] }),
+    'tsconfig.nodenext.json': JSON.stringify({
+      compilerOptions: { ...STRICT, module: 'nodenext', moduleResolution: 'nodenext' },
+      files: ['types/esm.mts', 'types/cjs.cts'],
+    }),
+    'tsconfig.bundler.json': JSON.stringify({
+      compilerOptions: { ...STRICT, module: 'esnext', moduleResolution: 'bundler' },
+      files: ['types/any.ts'],
+    }),
+    'tsconfig.node10.json': JSON.stringify({
+      compilerOptions: { ...STRICT, module: 'commonjs', moduleResolution: 'node10' },
+      files: ['types/any.ts'],
+    }),
   });
 }
 

@@ -47,7 +47,10 @@ function readEquivalents() {
     const m = ENTRY.exec(line);
     if (m === null) continue;
     const [, file, , column, mutator, replacement, code, reason] = m;
-    listed.set(matchKey(file, Number(column), mutator, JSON.parse(replacement), JSON.parse(code)), { line: line.slice(2, line.lastIndexOf(' — ')), reason });
+    listed.set(matchKey(file, Number(column), mutator, JSON.parse(replacement), JSON.parse(code)), {
+      line: line.slice(2, line.lastIndexOf(' — ')),
+      reason,
+    });
   }
   return listed;
 }
@@ -55,7 +58,12 @@ function readEquivalents() {
 // Only the files the current config mutates: an incremental run keeps files dropped from scope.
 const { default: config } = await import(pathToFileURL(join(root, 'stryker.config.mjs')).href);
 const globToRegExp = (glob) =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*/g, '[^/]*')}$`);
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*\//g, '(?:.*/)?')
+      .replace(/\*/g, '[^/]*')}$`,
+  );
 const included = config.mutate.filter((p) => !p.startsWith('!')).map(globToRegExp);
 const excluded = config.mutate.filter((p) => p.startsWith('!')).map((p) => globToRegExp(p.slice(1)));
 const inScope = (file) => included.some((re) => re.test(file)) && !excluded.some((re) => re.test(file));
@@ -75,7 +83,13 @@ for (const [absolute, { mutants }] of Object.entries(report.files)) {
   const fileCounts = { file, total: 0, detected: 0, equivalent: 0, gaps: 0 };
   const sourceLines = (report.files[absolute].source ?? '').split('\n');
   for (const mutant of mutants) {
-    const key = matchKey(file, mutant.location.start.column, mutant.mutatorName, mutant.replacement ?? '', sourceLines[mutant.location.start.line - 1] ?? '');
+    const key = matchKey(
+      file,
+      mutant.location.start.column,
+      mutant.mutatorName,
+      mutant.replacement ?? '',
+      sourceLines[mutant.location.start.line - 1] ?? '',
+    );
     switch (mutant.status) {
       case 'Killed':
         counts.killed++;
@@ -110,9 +124,7 @@ for (const [absolute, { mutants }] of Object.entries(report.files)) {
 }
 // Entries of files this report did not test (a run with --mutate on other files) are not stale.
 const testedFiles = new Set(perFile.map((f) => f.file));
-const stale = [...equivalents.entries()]
-  .filter(([key]) => !matched.has(key) && testedFiles.has(JSON.parse(key)[0]))
-  .map(([, entry]) => entry.line);
+const stale = [...equivalents.entries()].filter(([key]) => !matched.has(key) && testedFiles.has(JSON.parse(key)[0])).map(([, entry]) => entry.line);
 const detected = counts.killed + counts.timeout;
 const realGaps = counts.survived + counts.noCoverage;
 const score = (100 * detected) / (detected + realGaps);
@@ -147,7 +159,9 @@ if (gaps.length > 0) lines.push('## Mutants not killed and not listed as equival
 if (stale.length > 0) lines.push('## Listed equivalents that no longer match a surviving mutant', '', ...stale.map((s) => `- ${s}`), '');
 writeFileSync(outFile, lines.join('\n'));
 
-console.log(`mutation score ${score.toFixed(2)}% of non-equivalent mutants (${detected} killed, ${realGaps} not killed, ${counts.equivalent} equivalent); written to MUTATION.md`);
+console.log(
+  `mutation score ${score.toFixed(2)}% of non-equivalent mutants (${detected} killed, ${realGaps} not killed, ${counts.equivalent} equivalent); written to MUTATION.md`,
+);
 for (const gap of gaps) console.log(`  not killed: ${gap}`);
 for (const key of stale) console.log(`  stale equivalent: ${key}`);
 if (score < THRESHOLD || stale.length > 0) process.exitCode = 1;

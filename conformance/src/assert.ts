@@ -115,7 +115,12 @@ function checkError(error: unknown, errorClass: ErrorClass<KvError>, expected: E
   if (expected.message !== undefined && e.message !== expected.message) {
     fail(`${what}: expected message ${show(expected.message)}, got ${show(e.message)}`);
   }
-  const parts = expected.messageIncludes === undefined ? [] : typeof expected.messageIncludes === 'string' ? [expected.messageIncludes] : expected.messageIncludes;
+  const parts =
+    expected.messageIncludes === undefined
+      ? []
+      : typeof expected.messageIncludes === 'string'
+        ? [expected.messageIncludes]
+        : expected.messageIncludes;
   for (const part of parts) {
     if (!e.message.includes(part)) fail(`${what}: expected the message to contain ${show(part)}, got ${show(e.message)}`);
   }

@@ -49,7 +49,12 @@ function recordSteps(store: BaseKeyValueStore): { store: BaseKeyValueStore; last
         last = step;
         try {
           const result: unknown = Reflect.apply(value, target, args);
-          return result instanceof Promise ? result.catch((error: unknown) => { remember(error, step); throw error; }) : result;
+          return result instanceof Promise
+            ? result.catch((error: unknown) => {
+                remember(error, step);
+                throw error;
+              })
+            : result;
         } catch (error) {
           remember(error, step);
           throw error;
@@ -83,11 +88,16 @@ function describeCall(operation: string, args: readonly unknown[]): string {
 function explainFailure(name: string, error: unknown, steps: ReturnType<typeof recordSteps>): ConformanceAssertionError {
   if (error instanceof ConformanceAssertionError) {
     const where = steps.last();
-    return new ConformanceAssertionError(`${name}: ${error.message}${where === undefined ? '' : ` (last store call: step ${where.n}, ${where.call})`}`);
+    return new ConformanceAssertionError(
+      `${name}: ${error.message}${where === undefined ? '' : ` (last store call: step ${where.n}, ${where.call})`}`,
+    );
   }
   const step = steps.stepOf(error);
   if (step !== undefined) {
-    return new ConformanceAssertionError(`${name}: step ${step.n}, ${step.call}: expected the call to succeed, but it threw ${describeError(error)}`, { cause: error });
+    return new ConformanceAssertionError(
+      `${name}: step ${step.n}, ${step.call}: expected the call to succeed, but it threw ${describeError(error)}`,
+      { cause: error },
+    );
   }
   const where = steps.last();
   return new ConformanceAssertionError(

@@ -19,7 +19,7 @@ function envInteger(name: string): number | undefined {
  * `FC_NUM_RUNS`), then defaults. The seed is always fixed here so that it can be reported.
  */
 export function resolveSettings(options: ConformanceOptions): PropertySettings {
-  const seed = options.seed ?? envInteger('FC_SEED') ?? (Math.floor(Math.random() * 0x7fffffff) | 0);
+  const seed = options.seed ?? envInteger('FC_SEED') ?? Math.floor(Math.random() * 0x7fffffff) | 0;
   const path = options.path ?? (process.env.FC_PATH?.trim() || undefined);
   return {
     numRuns: options.numRuns ?? envInteger('FC_NUM_RUNS') ?? DEFAULT_NUM_RUNS,

@@ -1,4 +1,15 @@
-import { BaseKeyValueStore, CORE_ONLY, StoreUnavailableError, type OperationArgs, type OperationResults, type KeyMetadata, type StoreCapabilities, type VersionMetadata, type VersionsOptions, type WriteOptions } from '@kv2/core';
+import {
+  BaseKeyValueStore,
+  CORE_ONLY,
+  StoreUnavailableError,
+  type OperationArgs,
+  type OperationResults,
+  type KeyMetadata,
+  type StoreCapabilities,
+  type VersionMetadata,
+  type VersionsOptions,
+  type WriteOptions,
+} from '@kv2/core';
 import { MemoryKeyValueStore } from '@kv2/local';
 
 /** Lists in reverse byte order. */

@@ -16,7 +16,9 @@ describe('the suite catches broken stores', () => {
   it('reports an unsorted list: the ordering behaviours and the core model fail, unrelated ones pass', async () => {
     const report = await runConformance({ create: ({ now }) => new UnsortedListStore({ now }) }, { numRuns: 30, seed: 7 });
     const sorted = "list is sorted byte-wise: uppercase first, 'foo' < 'foo/', 'a-b' < 'a/' < 'a0'";
-    expect(failedNames(report)).toEqual(expect.arrayContaining([sorted, 'list orders by UTF-8 bytes, not UTF-16: U+FF21 sorts before an astral character', CORE_MODEL]));
+    expect(failedNames(report)).toEqual(
+      expect.arrayContaining([sorted, 'list orders by UTF-8 bytes, not UTF-16: U+FF21 sorts before an astral character', CORE_MODEL]),
+    );
     expect(errorOf(report, sorted)).toContain('order:');
     expect(errorOf(report, CORE_MODEL)).toMatch(/Replay: FC_SEED=7 FC_PATH='[^']+'/);
     expect(errorOf(report, CORE_MODEL)).toContain('Counterexample: [');
@@ -32,7 +34,7 @@ describe('the suite catches broken stores', () => {
       expect.arrayContaining([twice, 'cas lower or higher than the current version is rejected and changes nothing', CORE_MODEL]),
     );
     expect(errorOf(report, twice)).toContain('expected a CheckAndSetError (code cas_mismatch, status 400), but the call succeeded');
-    expect(failedNames(report)).not.toContain('list is sorted byte-wise: uppercase first, \'foo\' < \'foo/\', \'a-b\' < \'a/\' < \'a0\'');
+    expect(failedNames(report)).not.toContain("list is sorted byte-wise: uppercase first, 'foo' < 'foo/', 'a-b' < 'a/' < 'a0'");
   });
 
   it('reports a store that claims a controllable clock but ignores it', async () => {
@@ -40,20 +42,30 @@ describe('the suite catches broken stores', () => {
     const report = await runConformance({ create: () => new WallClockStore() }, { filter: timed, model: false });
     expect(report.passed.length + report.failed.length).toBe(timed.length);
     expect(failedNames(report)).toContain("version timestamps come from the store's clock");
-    expect(errorOf(report, "version timestamps come from the store's clock")).toContain('createdTime of version 1: expected 2024-01-01T12:00:00.000Z');
+    expect(errorOf(report, "version timestamps come from the store's clock")).toContain(
+      'createdTime of version 1: expected 2024-01-01T12:00:00.000Z',
+    );
   });
 
   it('names the behaviour, the step and what was expected when a store call throws unexpectedly', async () => {
     const name = 'undelete of live or missing versions, or of an unknown key, is a silent no-op';
     const report = await runConformance({ create: ({ now }) => new RawNotFoundStore({ now }) }, { filter: [name], model: false });
     expect(failedNames(report)).toEqual([name]);
-    expect(errorOf(report, name)).toMatch(new RegExp(`^${name}: step \\d+, undelete\\("[^"]+", \\{"versions":\\[[\\d,]+\\]\\}\\): expected the call to succeed, but it threw SecretNotFoundError\\(secret_not_found, 404\\)`));
+    expect(errorOf(report, name)).toMatch(
+      new RegExp(
+        `^${name}: step \\d+, undelete\\("[^"]+", \\{"versions":\\[[\\d,]+\\]\\}\\): expected the call to succeed, but it threw SecretNotFoundError\\(secret_not_found, 404\\)`,
+      ),
+    );
   });
 
   it('names the step whose answer had an unexpected shape instead of crashing', async () => {
     const name = 'destroyed versions stay in the versions map, flagged; delete and destroy do not touch updatedTime';
     const report = await runConformance({ create: ({ now }) => new MissingVersionsStore({ now }) }, { filter: [name], model: false });
-    expect(errorOf(report, name)).toMatch(new RegExp(`^${name}: the behaviour could not check the answer of step \\d+, readMetadata\\("[^"]+"\\) \\(the store returned something of an unexpected shape\\): TypeError`));
+    expect(errorOf(report, name)).toMatch(
+      new RegExp(
+        `^${name}: the behaviour could not check the answer of step \\d+, readMetadata\\("[^"]+"\\) \\(the store returned something of an unexpected shape\\): TypeError`,
+      ),
+    );
   });
 
   it('reports a half-closed store', async () => {
@@ -63,7 +75,10 @@ describe('the suite catches broken stores', () => {
   });
 
   it('reports timings for every entry and the seed it used', async () => {
-    const report = await runConformance({ create: ({ now }) => new UnsortedListStore({ now }) }, { numRuns: 5, seed: 99, filter: [CORE_MODEL, behaviours[0]?.name as string] });
+    const report = await runConformance(
+      { create: ({ now }) => new UnsortedListStore({ now }) },
+      { numRuns: 5, seed: 99, filter: [CORE_MODEL, behaviours[0]?.name as string] },
+    );
     expect(report.seed).toBe(99);
     expect([...report.passed, ...report.failed].map((entry) => entry.name).sort()).toEqual([CORE_MODEL, behaviours[0]?.name].sort());
     for (const entry of [...report.passed, ...report.failed]) expect(entry.durationMs).toBeGreaterThanOrEqual(0);

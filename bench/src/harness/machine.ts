@@ -30,4 +30,3 @@ export function loadAverage(): string {
     .map((value) => value.toFixed(2))
     .join(' / ');
 }
-

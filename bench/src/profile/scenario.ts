@@ -24,13 +24,15 @@ const SCENARIOS: Record<string, (secrets: number, seconds: number) => Promise<nu
     const store = await memoryStore(secrets);
     return loop(seconds, (i) => store.read(secretPath(i % secrets)));
   },
-  'openbao-read': (_secrets, seconds) => withServer((url) => {
-    const store = new OpenBaoKeyValueStore({ baseUrl: url, token: TOKEN, env: {} });
-    return loop(seconds, () => store.read('bench/read'));
-  }),
+  'openbao-read': (_secrets, seconds) =>
+    withServer((url) => {
+      const store = new OpenBaoKeyValueStore({ baseUrl: url, token: TOKEN, env: {} });
+      return loop(seconds, () => store.read('bench/read'));
+    }),
   'fetch-read': (_secrets, seconds) =>
     withServer((url) => loop(seconds, async () => (await fetch(`${url}/v1/secret/data/bench/read`, { headers: { 'X-Vault-Token': TOKEN } })).text())),
-  'file-write': (secrets, seconds) => withFileStore(secrets, (store) => loop(seconds, (i) => store.write(secretPath((i * 7919) % secrets), smallSecret(i)))),
+  'file-write': (secrets, seconds) =>
+    withFileStore(secrets, (store) => loop(seconds, (i) => store.write(secretPath((i * 7919) % secrets), smallSecret(i)))),
   'file-read': (secrets, seconds) => withFileStore(secrets, (store) => loop(seconds, (i) => store.read(secretPath((i * 7919) % secrets)))),
 };
 
@@ -60,7 +62,8 @@ async function withFileStore(secrets: number, body: (store: FileKeyValueStore) =
     doc.config.maxVersions = 3;
     const now = new Date();
     for (let v = 0; v < 3; v++) {
-      for (let i = 0; i < secrets; i++) applyChanges(doc, executeCommand(doc, { op: 'write', path: secretPath(i), data: smallSecret(i + v) }, now).changes);
+      for (let i = 0; i < secrets; i++)
+        applyChanges(doc, executeCommand(doc, { op: 'write', path: secretPath(i), data: smallSecret(i + v) }, now).changes);
     }
     const file = join(folder, 'store.json');
     const importer = new FileKeyValueStore({ file });

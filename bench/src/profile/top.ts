@@ -91,7 +91,9 @@ async function main(): Promise<void> {
     const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
     console.log(`\n${file}\n  self ms   self%  total%  function (where)`);
     for (const f of topFunctions(profile, 25)) {
-      console.log(`${f.selfMs.toFixed(1).padStart(9)} ${f.selfPercent.toFixed(1).padStart(6)}% ${f.totalPercent.toFixed(1).padStart(6)}%  ${f.name} (${f.where})`);
+      console.log(
+        `${f.selfMs.toFixed(1).padStart(9)} ${f.selfPercent.toFixed(1).padStart(6)}% ${f.totalPercent.toFixed(1).padStart(6)}%  ${f.name} (${f.where})`,
+      );
     }
   }
 }

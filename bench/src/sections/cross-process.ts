@@ -69,7 +69,16 @@ async function runScenario(folder: string, scenario: Scenario, increments: numbe
     for (const key of expected.keys()) actual.set(key, (await check.read<{ n: number }>(key)).data.n);
     await check.close();
     const total = scenario.processes * increments;
-    return { name: scenario.name, processes: scenario.processes, increments: total, opsPerSecond: total / seconds, latency: summarise(latencies), conflicts, expected, actual };
+    return {
+      name: scenario.name,
+      processes: scenario.processes,
+      increments: total,
+      opsPerSecond: total / seconds,
+      latency: summarise(latencies),
+      conflicts,
+      expected,
+      actual,
+    };
   } finally {
     await Promise.all(workers.map(exited));
   }
@@ -120,7 +129,8 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
       num(floorOps),
       times(floorOps / r.opsPerSecond),
     ]);
-    if (r.processes > 1) targets.push({ name: `Cross-process CAS, ${r.name}: zero lost updates`, measured: `${lost} lost`, limit: '0', met: lost === 0 });
+    if (r.processes > 1)
+      targets.push({ name: `Cross-process CAS, ${r.name}: zero lost updates`, measured: `${lost} lost`, limit: '0', met: lost === 0 });
   }
   const alone = results.find((r) => r.processes === 1);
   const shared = results.filter((r) => r.processes > 1);
@@ -141,7 +151,7 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
           `${PROCESSES} processes together reach ${shared.map((r) => `${percent(r.opsPerSecond / alone.opsPerSecond)} (${r.name})`).join(' and ')} ` +
             'of the rate of one process alone; the rest goes to handing the lock over between processes and to reloading the file ' +
             'another process wrote. Each increment costs what a file store write costs (lock, ' +
-            'change check, durable write: 14 file-system calls against the floor\'s 8, seven of them quick synchronous ones). ' +
+            "change check, durable write: 14 file-system calls against the floor's 8, seven of them quick synchronous ones). " +
             'The lock is not fair: a process often takes it again right after releasing it, so the median increment is fast and ' +
             'the p99 is a writer that found the lock taken several times in a row (it retries after 5 ms, doubling up to 50 ms).',
         ];
@@ -153,7 +163,20 @@ export async function crossProcessSection(quick: boolean): Promise<SectionReport
       'Latency is per successful increment, retries included, in milliseconds. The final counts are read back from the file ' +
       `by a fresh store. Floor: back-to-back durable atomic writes of a file of the same size (${num(floor.median / 1000)} ms each), ` +
       'since every increment needs one and the file lock serialises them; ratio = floor ops/s ÷ kv2 ops/s.',
-    headers: ['keys', 'processes', 'increments', 'ops/s', 'median ms', 'p25–p75 ms', 'p99 ms', 'CAS retries', 'final counts', 'lost', 'floor ops/s', 'ratio'],
+    headers: [
+      'keys',
+      'processes',
+      'increments',
+      'ops/s',
+      'median ms',
+      'p25–p75 ms',
+      'p99 ms',
+      'CAS retries',
+      'final counts',
+      'lost',
+      'floor ops/s',
+      'ratio',
+    ],
     rows,
     notes,
     targets,

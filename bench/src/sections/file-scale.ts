@@ -145,7 +145,15 @@ export async function fileScaleSection(quick: boolean): Promise<SectionReport> {
   for (const r of results) {
     const label = r.secrets.toLocaleString('en-US');
     const ratio = r.write.median / r.floor.median;
-    rows.push([label, 'write', `${num(r.write.median)} ms`, range(r.write.p25, r.write.p75), num(r.write.p99), `${num(r.floor.median)} ms (append + fsync)`, times(ratio)]);
+    rows.push([
+      label,
+      'write',
+      `${num(r.write.median)} ms`,
+      range(r.write.p25, r.write.p75),
+      num(r.write.p99),
+      `${num(r.floor.median)} ms (append + fsync)`,
+      times(ratio),
+    ]);
     targets.push(ratioTarget(`File store write at ${label} secrets within ${WRITE_LIMIT}× of the append+fsync floor`, ratio, WRITE_LIMIT));
     for (const o of r.opens) {
       const openRatio = o.open.median / o.floor.median;
@@ -158,7 +166,9 @@ export async function fileScaleSection(quick: boolean): Promise<SectionReport> {
         `${num(o.floor.median)} ms (read + parse)`,
         times(openRatio),
       ]);
-      targets.push(ratioTarget(`Opening a store of ${label} secrets (${o.files}) within ${OPEN_LIMIT}× of reading and parsing its files`, openRatio, OPEN_LIMIT));
+      targets.push(
+        ratioTarget(`Opening a store of ${label} secrets (${o.files}) within ${OPEN_LIMIT}× of reading and parsing its files`, openRatio, OPEN_LIMIT),
+      );
     }
   }
   const small = results[0] as SizeResult;

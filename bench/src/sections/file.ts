@@ -104,8 +104,24 @@ export async function fileSection(quick: boolean): Promise<SectionReport> {
   const rows: string[][] = [];
   for (const r of results) {
     const label = `${r.secrets.toLocaleString('en-US')} (${bytes(r.fileBytes)})`;
-    rows.push([label, 'read', `${num(r.read.median)} µs`, range(r.read.p25, r.read.p75), num(r.read.p99), `${num(r.readFloor.median)} µs (in-memory read)`, times(r.read.median / r.readFloor.median)]);
-    rows.push([label, 'write', `${num(r.write.median)} ms`, range(r.write.p25, r.write.p75), num(r.write.p99), `${num(r.writeFloor.median)} ms (durable write)`, times(r.write.median / r.writeFloor.median)]);
+    rows.push([
+      label,
+      'read',
+      `${num(r.read.median)} µs`,
+      range(r.read.p25, r.read.p75),
+      num(r.read.p99),
+      `${num(r.readFloor.median)} µs (in-memory read)`,
+      times(r.read.median / r.readFloor.median),
+    ]);
+    rows.push([
+      label,
+      'write',
+      `${num(r.write.median)} ms`,
+      range(r.write.p25, r.write.p75),
+      num(r.write.p99),
+      `${num(r.writeFloor.median)} ms (durable write)`,
+      times(r.write.median / r.writeFloor.median),
+    ]);
   }
   const small = results[0] as SizeResult;
   const large = results[results.length - 1] as SizeResult;
@@ -113,7 +129,11 @@ export async function fileSection(quick: boolean): Promise<SectionReport> {
   const targets: Target[] = [
     ratioTarget(`File store read at ${large.secrets.toLocaleString('en-US')} secrets within 2× of read at ${small.secrets}`, readGrowth, 2),
     ...results.map((r) =>
-      ratioTarget(`File store write at ${r.secrets.toLocaleString('en-US')} secrets within 2× of the durable-write floor`, r.write.median / r.writeFloor.median, 2),
+      ratioTarget(
+        `File store write at ${r.secrets.toLocaleString('en-US')} secrets within 2× of the durable-write floor`,
+        r.write.median / r.writeFloor.median,
+        2,
+      ),
     ),
   ];
   const notes = [
@@ -128,7 +148,7 @@ export async function fileSection(quick: boolean): Promise<SectionReport> {
     title: 'File store',
     intro:
       `\`FileKeyValueStore\` (plain JSON file, default lock settings) with 100, 1,000 and 10,000 small secrets, ${VERSIONS} versions each ` +
-        `(max_versions ${VERSIONS}, so the writes below replace versions rather than grow the file), ` +
+      `(max_versions ${VERSIONS}, so the writes below replace versions rather than grow the file), ` +
       'on the local disk (os.tmpdir()). Reads and writes spread over all keys, one at a time, no other process. ' +
       'Read floor: the same secret from a `Map`, copied with `structuredClone`. Write floor: one durable atomic write of a file of ' +
       'the same size (temporary file, write, fsync, rename, fsync of the folder), with no lock and no serialisation. ' +

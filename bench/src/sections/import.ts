@@ -37,7 +37,8 @@ async function importInto(folder: string, store: 'file' | 'memory', snapshot: st
     const env = { BAO_ADDR: server.url, BAO_TOKEN: BENCH_TOKEN };
     const run = await runKv2(['import', snapshot], env, folder, timeoutMs);
     const count = await listed(server.url);
-    const exported = run.code === 0 && !run.timedOut ? await runKv2(['export', join(folder, `export-${store}.json`)], env, folder, timeoutMs) : undefined;
+    const exported =
+      run.code === 0 && !run.timedOut ? await runKv2(['export', join(folder, `export-${store}.json`)], env, folder, timeoutMs) : undefined;
     return { store, run, listed: count, exported };
   } finally {
     await server.stop();
@@ -60,7 +61,9 @@ export async function importSection(quick: boolean): Promise<SectionReport> {
     for (const store of ['file', 'memory'] as const) {
       const result = await importInto(folder, store, snapshot, timeoutMs);
       results.push(result);
-      console.log(`  into ${store}: ${num(result.run.ms / 1000)} s; export ${result.exported === undefined ? 'not run' : `${num(result.exported.ms / 1000)} s`}`);
+      console.log(
+        `  into ${store}: ${num(result.run.ms / 1000)} s; export ${result.exported === undefined ? 'not run' : `${num(result.exported.ms / 1000)} s`}`,
+      );
     }
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -72,7 +75,13 @@ export async function importSection(quick: boolean): Promise<SectionReport> {
     r.run.timedOut ? 'n/a' : num(keys / (r.run.ms / 1000)),
     r.run.code === 0 ? 'ok' : `exit ${String(r.run.code)}`,
     `${r.listed.toLocaleString('en-US')}`,
-    r.exported === undefined ? 'not run' : r.exported.timedOut ? `> ${num(timeoutMs / 1000)} s (stopped)` : r.exported.code === 0 ? `${num(r.exported.ms / 1000)} s` : `exit ${String(r.exported.code)}`,
+    r.exported === undefined
+      ? 'not run'
+      : r.exported.timedOut
+        ? `> ${num(timeoutMs / 1000)} s (stopped)`
+        : r.exported.code === 0
+          ? `${num(r.exported.ms / 1000)} s`
+          : `exit ${String(r.exported.code)}`,
   ]);
   const file = results.find((r) => r.store === 'file') as ImportResult;
   const memory = results.find((r) => r.store === 'memory') as ImportResult;
@@ -89,7 +98,10 @@ export async function importSection(quick: boolean): Promise<SectionReport> {
   const notes: string[] = [];
   if (ok(file) && ok(memory)) notes.push(`The memory-store server took ${percent(memory.run.ms / file.run.ms)} of the file-store server's time.`);
   for (const r of results) {
-    if (!ok(r)) notes.push(`Into the ${r.store} server: ${r.run.timedOut ? 'stopped after the time limit' : `exit ${String(r.run.code)}`}, ${r.listed} of ${keys} keys listed; stderr: ${r.run.stderr.trim().slice(-300)}`);
+    if (!ok(r))
+      notes.push(
+        `Into the ${r.store} server: ${r.run.timedOut ? 'stopped after the time limit' : `exit ${String(r.run.code)}`}, ${r.listed} of ${keys} keys listed; stderr: ${r.run.stderr.trim().slice(-300)}`,
+      );
   }
   return {
     title: 'kv2 import into a server',

@@ -73,7 +73,7 @@ export async function memorySection(quick: boolean): Promise<SectionReport> {
       `\`MemoryKeyValueStore\` holding ${SECRETS.toLocaleString('en-US')} small secrets (five string fields, ${VERSIONS} versions each, ` +
       'ten folders). Each call rotates over the keys; `list` lists one folder (100 names). Floor: a `Map` of the same values ' +
       'behind an `async` function that copies what crosses the API with `structuredClone` (read: the whole secret with its ' +
-      'metadata; write: the data; patch: get, copy, merge, set; list: the folder\'s name array; readMetadata: the key\'s metadata). ' +
+      "metadata; write: the data; patch: get, copy, merge, set; list: the folder's name array; readMetadata: the key's metadata). " +
       'Microseconds per call; each sample is the mean of a batch of calls (100, or 20 for list).',
     headers: ['operation', 'median µs', 'p25–p75 µs', 'p99 µs', 'floor median µs', 'ratio'],
     rows,

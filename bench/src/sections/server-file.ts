@@ -57,7 +57,13 @@ async function measureSize(folder: string, secrets: number, quick: boolean): Pro
   const cells: Cell[] = [];
   try {
     servers.memory = await startServerProcess({ mode: 'kv2', token: BENCH_TOKEN, readPath: 'bench/read', seedFile });
-    servers.file = await startServerProcess({ mode: 'kv2', token: BENCH_TOKEN, readPath: 'bench/read', seedFile, file: join(folder, `store-${secrets}.json`) });
+    servers.file = await startServerProcess({
+      mode: 'kv2',
+      token: BENCH_TOKEN,
+      readPath: 'bench/read',
+      seedFile,
+      file: join(folder, `store-${secrets}.json`),
+    });
     const load = writeLoad(secrets);
     for (const connections of CONNECTIONS) {
       const runs: Record<Store, LoadResult[]> = { file: [], memory: [] };
@@ -76,7 +82,9 @@ async function measureSize(folder: string, secrets: number, quick: boolean): Pro
       }
       const cell: Cell = { secrets, connections, file: combine(runs.file), memory: combine(runs.memory) };
       cells.push(cell);
-      console.log(`  ${secrets} secrets, c=${connections}: file ${num(cell.file.requestsPerSecond)} writes/s vs memory ${num(cell.memory.requestsPerSecond)}`);
+      console.log(
+        `  ${secrets} secrets, c=${connections}: file ${num(cell.file.requestsPerSecond)} writes/s vs memory ${num(cell.memory.requestsPerSecond)}`,
+      );
     }
   } finally {
     await servers.file?.stop();
@@ -152,7 +160,18 @@ export async function serverFileSection(quick: boolean): Promise<SectionReport> 
       '`MemoryKeyValueStore` holding the same secrets. Both are filled with one `importDocument` of the same document and run in ' +
       'their own processes. After each run the bench waits for the server to answer one more write, so requests left in flight are ' +
       'not charged to the next run. Latency in milliseconds, from per-response timings.',
-    headers: ['secrets', 'connections', 'file writes/s', 'file median ms', 'file p25–p75 ms', 'file p99 ms', 'memory writes/s', 'memory median ms', 'file vs memory', 'errors'],
+    headers: [
+      'secrets',
+      'connections',
+      'file writes/s',
+      'file median ms',
+      'file p25–p75 ms',
+      'file p99 ms',
+      'memory writes/s',
+      'memory median ms',
+      'file vs memory',
+      'errors',
+    ],
     rows,
     notes,
     targets,

@@ -66,7 +66,12 @@ export async function serverSection(quick: boolean): Promise<SectionReport> {
           String(subject.errors + floor.errors),
         ]);
         if (op === 'read' && connections === 32) {
-          targets.push({ name: 'Server reads at concurrency 32: at least 50% of the bare-server floor', measured: percent(share), limit: '≥ 50%', met: share >= 0.5 });
+          targets.push({
+            name: 'Server reads at concurrency 32: at least 50% of the bare-server floor',
+            measured: percent(share),
+            limit: '≥ 50%',
+            met: share >= 0.5,
+          });
         }
         console.log(`  ${op} c=${connections}: ${num(subject.requestsPerSecond)} req/s vs ${num(floor.requestsPerSecond)}`);
       }
@@ -80,7 +85,18 @@ export async function serverSection(quick: boolean): Promise<SectionReport> {
         `\`node:http\` server answering with a body of the same size (${readBytes} B for reads, ${writeBytes} B for writes; ` +
         'it reads the request body before answering a write). Each server runs in its own process (one core each for server ' +
         'and load generator). Latency in microseconds, from per-response timings.',
-      headers: ['operation', 'connections', 'req/s', 'median µs', 'p25–p75 µs', 'p99 µs', 'floor req/s', 'floor median µs', 'throughput vs floor', 'errors'],
+      headers: [
+        'operation',
+        'connections',
+        'req/s',
+        'median µs',
+        'p25–p75 µs',
+        'p99 µs',
+        'floor req/s',
+        'floor median µs',
+        'throughput vs floor',
+        'errors',
+      ],
       rows,
       notes: [
         'On 2 cores the load generator (autocannon, one process) and the server share the machine with whatever else runs. ' +

@@ -32,7 +32,14 @@ function cannedBody(size: number): Buffer {
 function bareServer(readBytes: number, writeBytes: number): Server {
   const read = cannedBody(readBytes);
   const write = cannedBody(writeBytes);
-  const headers = (body: Buffer): string[] => ['Cache-Control', 'no-store', 'Content-Type', 'application/json', 'Content-Length', String(body.length)];
+  const headers = (body: Buffer): string[] => [
+    'Cache-Control',
+    'no-store',
+    'Content-Type',
+    'application/json',
+    'Content-Length',
+    String(body.length),
+  ];
   return createHttpServer((req, res) => {
     if (req.method === 'GET') {
       res.writeHead(200, headers(read));

@@ -15,10 +15,25 @@ async function expectRejected(ctx: BehaviourContext, customMetadata: Record<stri
   const { kv, assert } = ctx;
   await kv.writeMetadata('existing', { customMetadata: { keep: 'me' } });
   const before = await snapshot(ctx, ['existing']);
-  const error = await assert.rejects(kv.writeMetadata('new', { customMetadata }), InvalidRequestError, { ...INVALID, messageIncludes }, `${what} (new key)`);
+  const error = await assert.rejects(
+    kv.writeMetadata('new', { customMetadata }),
+    InvalidRequestError,
+    { ...INVALID, messageIncludes },
+    `${what} (new key)`,
+  );
   await expectNotFound(kv.readMetadata('new'), 'missing', `${what}: nothing stored`);
-  await assert.rejects(kv.writeMetadata('existing', { customMetadata, maxVersions: 3 }), InvalidRequestError, { ...INVALID, messageIncludes }, `${what} (existing key)`);
-  await assert.rejects(kv.patchMetadata('existing', { customMetadata, maxVersions: 3 }), InvalidRequestError, { ...INVALID, messageIncludes }, `${what} (patch)`);
+  await assert.rejects(
+    kv.writeMetadata('existing', { customMetadata, maxVersions: 3 }),
+    InvalidRequestError,
+    { ...INVALID, messageIncludes },
+    `${what} (existing key)`,
+  );
+  await assert.rejects(
+    kv.patchMetadata('existing', { customMetadata, maxVersions: 3 }),
+    InvalidRequestError,
+    { ...INVALID, messageIncludes },
+    `${what} (patch)`,
+  );
   await expectUnchanged(ctx, ['existing'], before, what);
   return error;
 }
@@ -79,10 +94,15 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
     requires: ['extensions'],
     async run(ctx) {
       const { kv, assert } = ctx;
-      const printable = { 'ключ': 'значение', 'emoji 😀': 'ok ✓', 'a b': 'c d' };
+      const printable = { ключ: 'значение', 'emoji 😀': 'ok ✓', 'a b': 'c d' };
       await kv.writeMetadata('fine', { customMetadata: printable });
       assert.equal((await kv.readMetadata('fine')).customMetadata, printable, 'printable unicode and spaces are accepted');
-      for (const [label, ch] of [['tab', '\t'], ['newline', '\n'], ['NBSP', '\u00a0'], ['U+200B', '\u200b']] as const) {
+      for (const [label, ch] of [
+        ['tab', '\t'],
+        ['newline', '\n'],
+        ['NBSP', '\u00a0'],
+        ['U+200B', '\u200b'],
+      ] as const) {
         await expectRejected(ctx, { [`key${ch}`]: 'v' }, ['contains unprintable characters'], `a key with a ${label}`);
         await expectRejected(ctx, { key: `v${ch}` }, ['value for key "key" contains unprintable characters'], `a value with a ${label}`);
       }
@@ -93,12 +113,17 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
     requires: ['extensions'],
     async run(ctx) {
       for (const value of [{ nested: 'x' }, ['a']]) {
-        await expectRejected(ctx, { key: value } as unknown as Record<string, string>, ['custom_metadata validation failed'], `a ${Array.isArray(value) ? 'array' : 'object'} value`);
+        await expectRejected(
+          ctx,
+          { key: value } as unknown as Record<string, string>,
+          ['custom_metadata validation failed'],
+          `a ${Array.isArray(value) ? 'array' : 'object'} value`,
+        );
       }
     },
   },
   {
-    name: "an unprintable custom metadata key is shown with Go's %q escapes (\\a \\b \\f \\n \\r \\t \\v, \\xNN, \\uNNNN, \\UNNNNNNNN, \\\" and \\\\)",
+    name: 'an unprintable custom metadata key is shown with Go\'s %q escapes (\\a \\b \\f \\n \\r \\t \\v, \\xNN, \\uNNNN, \\UNNNNNNNN, \\" and \\\\)',
     requires: ['extensions'],
     async run(ctx) {
       // strconv.Quote: the seven C escapes, \x for other ASCII controls and DEL, \u below U+10000,
@@ -125,8 +150,17 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
         ['ünï😀\u200b', '"ünï😀\\u200b"'],
       ];
       for (const [key, quoted] of cases) {
-        const error = await expectRejected(ctx, { [key]: 'v' }, [`key ${quoted} (${key}) contains unprintable characters`], `key ${JSON.stringify(key)}`);
-        ctx.assert.equal(error.problems, [`custom_metadata validation failed: key ${quoted} (${key}) contains unprintable characters`], `problems of key ${JSON.stringify(key)}`);
+        const error = await expectRejected(
+          ctx,
+          { [key]: 'v' },
+          [`key ${quoted} (${key}) contains unprintable characters`],
+          `key ${JSON.stringify(key)}`,
+        );
+        ctx.assert.equal(
+          error.problems,
+          [`custom_metadata validation failed: key ${quoted} (${key}) contains unprintable characters`],
+          `problems of key ${JSON.stringify(key)}`,
+        );
       }
     },
   },
@@ -154,8 +188,18 @@ export const customMetadataBehaviours: readonly Behaviour[] = [
       }
       const { kv, assert } = ctx;
       await kv.writeMetadata('k', { customMetadata: { a: '1' } });
-      await assert.rejects(kv.patchMetadata('k', { customMetadata: 'ab' as unknown as Record<string, string> }), InvalidRequestError, INVALID, 'patch with a string');
-      await assert.rejects(kv.writeMetadata('k', { customMetadata: { n: 5 } as unknown as Record<string, string> }), InvalidRequestError, { ...INVALID, messageIncludes: ['"n"', 'string'] }, 'a number value');
+      await assert.rejects(
+        kv.patchMetadata('k', { customMetadata: 'ab' as unknown as Record<string, string> }),
+        InvalidRequestError,
+        INVALID,
+        'patch with a string',
+      );
+      await assert.rejects(
+        kv.writeMetadata('k', { customMetadata: { n: 5 } as unknown as Record<string, string> }),
+        InvalidRequestError,
+        { ...INVALID, messageIncludes: ['"n"', 'string'] },
+        'a number value',
+      );
       // In a write OpenBao reads a null value as "", which fails the length check (spec 9.4).
       await assert.rejects(
         kv.writeMetadata('k', { customMetadata: { n: null } as unknown as Record<string, string> }),

@@ -10,7 +10,12 @@ async function rejectData(ctx: BehaviourContext, cases: ReadonlyArray<[label: st
   for (const [label, data] of cases) {
     for (const path of ['k', 'new']) {
       await assert.rejects(store.write(path, data as object), InvalidRequestError, { code, status: 400 }, `write(${path}, ${label})`);
-      await assert.rejects(store.write(path, data as object, { cas: path === 'k' ? 1 : 0 }), InvalidRequestError, { code, status: 400 }, `write(${path}, ${label}) with cas`);
+      await assert.rejects(
+        store.write(path, data as object, { cas: path === 'k' ? 1 : 0 }),
+        InvalidRequestError,
+        { code, status: 400 },
+        `write(${path}, ${label}) with cas`,
+      );
     }
   }
   await expectUnchanged(ctx, ['k', 'new'], before, 'after the rejected writes');
@@ -114,7 +119,12 @@ export const inputBehaviours: readonly Behaviour[] = [
     async run({ store, assert }) {
       await store.write('k', { a: 1 });
       for (const version of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1'] as unknown as number[]) {
-        await assert.rejects(store.read('k', { version }), InvalidRequestError, { code: 'invalid_parameter', status: 400 }, `read version ${String(version)}`);
+        await assert.rejects(
+          store.read('k', { version }),
+          InvalidRequestError,
+          { code: 'invalid_parameter', status: 400 },
+          `read version ${String(version)}`,
+        );
       }
     },
   },
@@ -157,15 +167,35 @@ export const inputBehaviours: readonly Behaviour[] = [
         ['delete versions null', () => kv.delete('k', { versions: bad(null) }), V, ['versions', 'iterable']],
         ['delete versions {}', () => kv.delete('k', { versions: bad({}) }), V, ['versions', 'iterable']],
         ['destroy versions 3', () => kv.destroy('k', { versions: bad(3) }), V, ['versions', 'iterable']],
-        ['writeMetadata maxVersions 2^32', () => kv.writeMetadata('k', { maxVersions: 4_294_967_296 }), P, ['max_versions', '4294967295', '4294967296']],
+        [
+          'writeMetadata maxVersions 2^32',
+          () => kv.writeMetadata('k', { maxVersions: 4_294_967_296 }),
+          P,
+          ['max_versions', '4294967295', '4294967296'],
+        ],
         ['patchMetadata maxVersions "3"', () => kv.patchMetadata('k', { maxVersions: bad('3') }), P, ['max_versions', '"3"']],
         ['writeMetadata casRequired "yes"', () => kv.writeMetadata('k', { casRequired: bad('yes') }), P, ['cas_required', '"yes"']],
         ['patchMetadata casRequired 1', () => kv.patchMetadata('k', { casRequired: bad(1) }), P, ['cas_required', '1']],
         ['writeMetadata metadataCasRequired 0', () => kv.writeMetadata('k', { metadataCasRequired: bad(0) }), P, ['metadata_cas_required', '0']],
-        ['patchMetadata metadataCasRequired "no"', () => kv.patchMetadata('k', { metadataCasRequired: bad('no') }), P, ['metadata_cas_required', '"no"']],
+        [
+          'patchMetadata metadataCasRequired "no"',
+          () => kv.patchMetadata('k', { metadataCasRequired: bad('no') }),
+          P,
+          ['metadata_cas_required', '"no"'],
+        ],
         ['writeMetadata deleteVersionAfter 1.5', () => kv.writeMetadata('k', { deleteVersionAfter: 1.5 }), P, ['delete_version_after', '1.5']],
-        ['writeMetadata deleteVersionAfter -5', () => kv.writeMetadata('k', { deleteVersionAfter: -5 }), P, ['delete_version_after', "negative value '-5'"]],
-        ['patchMetadata deleteVersionAfter "60"', () => kv.patchMetadata('k', { deleteVersionAfter: bad('60') }), P, ['delete_version_after', '"60"']],
+        [
+          'writeMetadata deleteVersionAfter -5',
+          () => kv.writeMetadata('k', { deleteVersionAfter: -5 }),
+          P,
+          ['delete_version_after', "negative value '-5'"],
+        ],
+        [
+          'patchMetadata deleteVersionAfter "60"',
+          () => kv.patchMetadata('k', { deleteVersionAfter: bad('60') }),
+          P,
+          ['delete_version_after', '"60"'],
+        ],
         ['writeMetadata metadataCas -1', () => kv.writeMetadata('k', { maxVersions: 2, metadataCas: -1 }), P, ['metadata_cas', '-1']],
         ['patchMetadata metadataCas 0.5', () => kv.patchMetadata('k', { maxVersions: 2, metadataCas: 0.5 }), P, ['metadata_cas', '0.5']],
         ['writeMetadata null', () => kv.writeMetadata('k', bad(null)), P, ['metadata update', 'object']],
@@ -203,7 +233,12 @@ export const inputBehaviours: readonly Behaviour[] = [
         await assert.rejects(() => kv.writeMetadata(path, { maxVersions: 1 }), InvalidRequestError, expected, `writeMetadata(${p})`);
         await assert.rejects(() => kv.deleteMetadata(path), InvalidRequestError, expected, `deleteMetadata(${p})`);
       }
-      await assert.rejects(kv.read('a\u0001b'), InvalidRequestError, { code: 'invalid_path', status: 400, messageIncludes: 'non-printable' }, 'message of a non-printable path');
+      await assert.rejects(
+        kv.read('a\u0001b'),
+        InvalidRequestError,
+        { code: 'invalid_path', status: 400, messageIncludes: 'non-printable' },
+        'message of a non-printable path',
+      );
       await expectUnchanged(ctx, ['42'], before, 'after the rejected calls');
     },
   },

@@ -14,7 +14,13 @@ export const metadataCasBehaviours: readonly Behaviour[] = [
     requires: ['extensions'],
     async run({ kv, assert }) {
       const custom = { foo: 'abc', bar: '123' };
-      await kv.writeMetadata('foo', { maxVersions: 2, casRequired: true, metadataCasRequired: true, deleteVersionAfter: 300, customMetadata: custom });
+      await kv.writeMetadata('foo', {
+        maxVersions: 2,
+        casRequired: true,
+        metadataCasRequired: true,
+        deleteVersionAfter: 300,
+        customMetadata: custom,
+      });
       let meta = await kv.readMetadata('foo');
       assert.equal(
         [meta.maxVersions, meta.casRequired, meta.metadataCasRequired, meta.deleteVersionAfter, meta.customMetadata, meta.currentMetadataVersion],
@@ -26,7 +32,12 @@ export const metadataCasBehaviours: readonly Behaviour[] = [
       meta = await kv.readMetadata('foo');
       assert.equal([meta.currentVersion, meta.oldestVersion, meta.currentMetadataVersion], [3, 2, 1], 'after three writes');
       assert.equal(Object.keys(meta.versions).map(Number).sort(), [2, 3], 'versions after three writes');
-      await assert.rejects(kv.writeMetadata('foo', { maxVersions: 1, casRequired: false }), CheckAndSetError, REQUIRED, 'metadata write without metadataCas');
+      await assert.rejects(
+        kv.writeMetadata('foo', { maxVersions: 1, casRequired: false }),
+        CheckAndSetError,
+        REQUIRED,
+        'metadata write without metadataCas',
+      );
       await kv.writeMetadata('foo', { maxVersions: 1, casRequired: false, metadataCas: 1 });
       assert.equal((await kv.write('foo', { n: 4 })).version, 4, 'write without cas after casRequired false');
       meta = await kv.readMetadata('foo');
@@ -59,8 +70,18 @@ export const metadataCasBehaviours: readonly Behaviour[] = [
       await kv.writeMetadata('foo', { maxVersions: 5 });
       const before = await snapshot(ctx, ['foo']);
       for (const metadataCas of [0, 2, 9]) {
-        await assert.rejects(kv.writeMetadata('foo', { maxVersions: 6, metadataCas }), CheckAndSetError, MISMATCH, `writeMetadata with metadataCas ${metadataCas}`);
-        await assert.rejects(kv.patchMetadata('foo', { maxVersions: 6, metadataCas }), CheckAndSetError, MISMATCH, `patchMetadata with metadataCas ${metadataCas}`);
+        await assert.rejects(
+          kv.writeMetadata('foo', { maxVersions: 6, metadataCas }),
+          CheckAndSetError,
+          MISMATCH,
+          `writeMetadata with metadataCas ${metadataCas}`,
+        );
+        await assert.rejects(
+          kv.patchMetadata('foo', { maxVersions: 6, metadataCas }),
+          CheckAndSetError,
+          MISMATCH,
+          `patchMetadata with metadataCas ${metadataCas}`,
+        );
       }
       await expectUnchanged(ctx, ['foo'], before, 'after the rejected calls');
       await kv.writeMetadata('foo', { maxVersions: 6, metadataCas: 1 });
@@ -136,7 +157,12 @@ export const metadataCasBehaviours: readonly Behaviour[] = [
       await kv.undelete('k', { versions: [1] });
       await kv.destroy('new', { versions: [1] });
       await expectUnchanged(ctx, ['k', 'new'], before, 'after the calls that change nothing');
-      await assert.rejects(kv.writeMetadata('k', { maxVersions: 3 }), CheckAndSetError, { code: 'metadata_cas_required' }, 'a real change still needs metadataCas');
+      await assert.rejects(
+        kv.writeMetadata('k', { maxVersions: 3 }),
+        CheckAndSetError,
+        { code: 'metadata_cas_required' },
+        'a real change still needs metadataCas',
+      );
       await assert.rejects(kv.write('k', { a: 2 }), CheckAndSetError, { code: 'cas_required' }, 'a data write still needs cas');
     },
   },

@@ -14,7 +14,10 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
         [{ baz: 'ghi' }, { foo: 'abc', bar: 'def', baz: 'ghi' }],
         [{ foo: null }, { bar: 'def', baz: 'ghi' }],
         [{ foo: 'ghi' }, { bar: 'def', baz: 'ghi', foo: 'ghi' }],
-        [{ foo: 'def', bar: null, baz: 'ghi' }, { foo: 'def', baz: 'ghi' }],
+        [
+          { foo: 'def', bar: null, baz: 'ghi' },
+          { foo: 'def', baz: 'ghi' },
+        ],
         [{ foo: null, baz: null }, null],
       ];
       for (const [patch, expected] of steps) {
@@ -46,7 +49,11 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
       await kv.patchMetadata('foo', { metadataCas: 1 });
       // Nothing patchable: a no-op before anything else is checked, even a malformed metadataCas (6.3 step 1).
       assert.equal(await kv.patchMetadata('foo', { metadataCas: -1 }), { warnings: [] }, 'an empty patch with metadataCas -1');
-      assert.equal(await kv.patchMetadata('nope', { metadataCas: 'x' as unknown as number }), { warnings: [] }, 'an empty patch with a string metadataCas');
+      assert.equal(
+        await kv.patchMetadata('nope', { metadataCas: 'x' as unknown as number }),
+        { warnings: [] },
+        'an empty patch with a string metadataCas',
+      );
       await kv.patchMetadata('foo', { createdTime: new Date(0), currentVersion: 9, versions: {} } as MetadataPatch);
       await kv.patchMetadata('nope', {});
       await expectUnchanged(ctx, ['foo', 'nope'], before, 'after no-op patches');
@@ -150,7 +157,12 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
         { customMetadata: { k: { nested: 'x' } } },
       ];
       for (const patch of bad) {
-        await assert.rejects(kv.patchMetadata('foo', patch as MetadataPatch), InvalidRequestError, { status: 400 }, `patchMetadata(${JSON.stringify(patch)})`);
+        await assert.rejects(
+          kv.patchMetadata('foo', patch as MetadataPatch),
+          InvalidRequestError,
+          { status: 400 },
+          `patchMetadata(${JSON.stringify(patch)})`,
+        );
       }
       await expectUnchanged(ctx, ['foo'], before, 'after the rejected patches');
     },
@@ -175,7 +187,13 @@ export const metadataPatchBehaviours: readonly Behaviour[] = [
     requires: ['extensions'],
     async run({ kv, assert }) {
       const full = { maxVersions: 7, casRequired: true, metadataCasRequired: true, deleteVersionAfter: 90, customMetadata: { a: '1' } };
-      const patches: MetadataPatch[] = [{ maxVersions: 8 }, { casRequired: false }, { metadataCasRequired: false }, { deleteVersionAfter: 30 }, { customMetadata: { b: '2' } }];
+      const patches: MetadataPatch[] = [
+        { maxVersions: 8 },
+        { casRequired: false },
+        { metadataCasRequired: false },
+        { deleteVersionAfter: 30 },
+        { customMetadata: { b: '2' } },
+      ];
       for (const [i, patch] of patches.entries()) {
         const path = `k${i}`;
         await kv.writeMetadata(path, full);

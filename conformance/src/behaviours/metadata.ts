@@ -162,7 +162,12 @@ export const metadataBehaviours: readonly Behaviour[] = [
       await expectNotFound(kv.readMetadata('new'), 'missing', 'nothing created');
       await kv.write('foo', { a: 1 });
       const before = await snapshot(ctx, ['foo']);
-      await assert.rejects(kv.writeMetadata('foo', { deleteVersionAfter: -1, maxVersions: 2 }), InvalidRequestError, { status: 400 }, 'writeMetadata');
+      await assert.rejects(
+        kv.writeMetadata('foo', { deleteVersionAfter: -1, maxVersions: 2 }),
+        InvalidRequestError,
+        { status: 400 },
+        'writeMetadata',
+      );
       await assert.rejects(kv.patchMetadata('foo', { deleteVersionAfter: -1 }), InvalidRequestError, { status: 400 }, 'patchMetadata');
       await expectUnchanged(ctx, ['foo'], before, 'after the rejected calls');
     },
@@ -174,10 +179,22 @@ export const metadataBehaviours: readonly Behaviour[] = [
       const { kv, assert } = ctx;
       await kv.write('foo', { a: 1 });
       const before = await snapshot(ctx, ['foo', 'new']);
-      const bad: unknown[] = [{ maxVersions: -1 }, { maxVersions: 2.5 }, { casRequired: 'true' }, { metadataCasRequired: 0 }, { deleteVersionAfter: 1.5 }, { metadataCas: -1, maxVersions: 1 }];
+      const bad: unknown[] = [
+        { maxVersions: -1 },
+        { maxVersions: 2.5 },
+        { casRequired: 'true' },
+        { metadataCasRequired: 0 },
+        { deleteVersionAfter: 1.5 },
+        { metadataCas: -1, maxVersions: 1 },
+      ];
       for (const update of bad) {
         for (const path of ['foo', 'new']) {
-          await assert.rejects(kv.writeMetadata(path, update as never), InvalidRequestError, { status: 400 }, `writeMetadata(${path}, ${JSON.stringify(update)})`);
+          await assert.rejects(
+            kv.writeMetadata(path, update as never),
+            InvalidRequestError,
+            { status: 400 },
+            `writeMetadata(${path}, ${JSON.stringify(update)})`,
+          );
         }
       }
       await expectUnchanged(ctx, ['foo', 'new'], before, 'after the rejected calls');

@@ -140,7 +140,12 @@ export const patchBehaviours: readonly Behaviour[] = [
       await store.write('k', { a: 1 });
       const before = await snapshot(ctx, ['k']);
       for (const bad of [null, 'text', 42, [1, 2], new Date(0)]) {
-        await assert.rejects(store.patch('k', bad as object), InvalidRequestError, { code: 'invalid_data', status: 400 }, `patch with ${String(bad)}`);
+        await assert.rejects(
+          store.patch('k', bad as object),
+          InvalidRequestError,
+          { code: 'invalid_data', status: 400 },
+          `patch with ${String(bad)}`,
+        );
       }
       await assert.rejects(store.patch('k', { a: undefined }), InvalidRequestError, { code: 'invalid_data' }, 'patch with an undefined value');
       await expectUnchanged(ctx, ['k'], before, 'after the rejected patches');

@@ -43,7 +43,11 @@ export const rangeBehaviours: readonly Behaviour[] = [
     name: 'a key limit far above the default keeps every version: max_versions 4294967295 and 1000',
     requires: ['extensions'],
     async run({ kv, assert }) {
-      for (const [path, max] of [['huge', UINT32_MAX], ['big', 1000], ['eleven', 11]] as const) {
+      for (const [path, max] of [
+        ['huge', UINT32_MAX],
+        ['big', 1000],
+        ['eleven', 11],
+      ] as const) {
         await kv.writeMetadata(path, { maxVersions: max });
         await writeVersions(kv, path, 12);
         const meta = await kv.readMetadata(path);
@@ -81,7 +85,11 @@ export const rangeBehaviours: readonly Behaviour[] = [
       await kv.writeMetadata('k', { maxVersions: 20 });
       await kv.write('k', { n: 13 });
       meta = await kv.readMetadata('k');
-      assert.equal([meta.oldestVersion, versionNumbers(meta)], [3, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]], 'raised to 20: nothing pruned, pruned versions stay gone');
+      assert.equal(
+        [meta.oldestVersion, versionNumbers(meta)],
+        [3, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]],
+        'raised to 20: nothing pruned, pruned versions stay gone',
+      );
       await expectNotFound(kv.read('k', { version: 2 }), 'missing', 'version 2 stays pruned');
       await kv.writeMetadata('k', { maxVersions: 2 });
       await kv.write('k', { n: 14 });

@@ -6,9 +6,7 @@ const SEGMENTS = ['a', 'b', 'ü', '😀', '__proto__', 'constructor'];
 /** Characters for the occasional random segment: astral, BMP above U+E000, spaces, dots. */
 const SEGMENT_CHARS = ['x', 'Ａ', '中', 'é', '\u{10348}', ' ', '-', '.'];
 
-const randomSegment = fc
-  .string({ unit: fc.constantFrom(...SEGMENT_CHARS), minLength: 1, maxLength: 3 })
-  .filter((s) => s !== '.' && s !== '..');
+const randomSegment = fc.string({ unit: fc.constantFrom(...SEGMENT_CHARS), minLength: 1, maxLength: 3 }).filter((s) => s !== '.' && s !== '..');
 
 const segment = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...SEGMENTS) }, { weight: 1, arbitrary: randomSegment });
 

@@ -88,7 +88,12 @@ function read(paths: arb.PathArbitraries) {
   return fc.tuple(paths.spelledPath, arb.readVersion).map(
     ([{ path, spelled }, version]) =>
       new Step(`read(${show(spelled)}, version=${show(version)})`, async (model, real) => {
-        await expectOutcome(`read(${show(spelled)}, { version: ${show(version)} })`, () => real.store.read(spelled, { version }), model.read(path, version), real.timed);
+        await expectOutcome(
+          `read(${show(spelled)}, { version: ${show(version)} })`,
+          () => real.store.read(spelled, { version }),
+          model.read(path, version),
+          real.timed,
+        );
       }),
   );
 }
@@ -97,7 +102,12 @@ function versionsStep(paths: arb.PathArbitraries, op: 'delete' | 'undelete' | 'd
   return fc.tuple(paths.secretPath, arb.versionList).map(
     ([path, versions]) =>
       new Step(`${op}(${show(path)}, [${versions.join(',')}])`, async (model, real) => {
-        await expectOutcome(`${op}(${show(path)}, [${versions.join(',')}])`, () => real.store[op](path, { versions }), model[op](path, versions), real.timed);
+        await expectOutcome(
+          `${op}(${show(path)}, [${versions.join(',')}])`,
+          () => real.store[op](path, { versions }),
+          model[op](path, versions),
+          real.timed,
+        );
         await observe(model, real, path);
       }),
   );
@@ -169,7 +179,9 @@ function metadataStep(paths: arb.PathArbitraries, op: 'writeMetadata' | 'patchMe
         const expected = op === 'writeMetadata' ? model.writeMetadata(path, input) : model.patchMetadata(path, input);
         const kv = kvOf(real);
         const action = op === 'writeMetadata' ? () => kv.writeMetadata(path, input as MetadataUpdate) : () => kv.patchMetadata(path, input);
-        await expectOutcome(`${op}(${show(path)}, ${show(input)})`, action, expected, real.timed, (r) => ({ warnings: (r as { warnings: string[] }).warnings.length }));
+        await expectOutcome(`${op}(${show(path)}, ${show(input)})`, action, expected, real.timed, (r) => ({
+          warnings: (r as { warnings: string[] }).warnings.length,
+        }));
         await observe(model, real, path);
       }),
   );

@@ -12,7 +12,12 @@ function comparable(value: unknown, timed: boolean): unknown {
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      Object.defineProperty(out, key, { value: comparable((value as Record<string, unknown>)[key], timed), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: comparable((value as Record<string, unknown>)[key], timed),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

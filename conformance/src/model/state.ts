@@ -255,7 +255,8 @@ export class KvModel {
   private warnings(change: ModelMetadataChange): Expected {
     // A null in a patch reads as false (OpenBao's GetOk on a null bool), so it warns too.
     const unset = (flag: boolean | null | undefined): boolean => flag === false || flag === null;
-    const warnings = (unset(change.casRequired) && this.config.casRequired ? 1 : 0) + (unset(change.metadataCasRequired) && this.config.metadataCasRequired ? 1 : 0);
+    const warnings =
+      (unset(change.casRequired) && this.config.casRequired ? 1 : 0) + (unset(change.metadataCasRequired) && this.config.metadataCasRequired ? 1 : 0);
     return ok({ warnings });
   }
 
@@ -267,7 +268,8 @@ export class KvModel {
     return (
       ['maxVersions', 'casRequired', 'metadataCasRequired', 'customMetadata'].every(
         (field) => change[field as keyof ModelMetadataChange] === undefined,
-      ) && (change.deleteVersionAfter === undefined || change.deleteVersionAfter === null)
+      ) &&
+      (change.deleteVersionAfter === undefined || change.deleteVersionAfter === null)
     );
   }
 

@@ -31,9 +31,16 @@ const BACKEND_FLAGS: readonly FlagSpec[] = [
     name: 'address',
     kind: 'string',
     placeholder: 'URL',
-    description: 'Talk to the OpenBao, Vault or kv2 server at URL. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).',
+    description:
+      'Talk to the OpenBao, Vault or kv2 server at URL. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).',
   },
-  { name: 'namespace', kind: 'string', aliases: ['ns'], placeholder: 'NS', description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.' },
+  {
+    name: 'namespace',
+    kind: 'string',
+    aliases: ['ns'],
+    placeholder: 'NS',
+    description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.',
+  },
 ];
 
 /** Flags for an encrypted file store. Keys and passphrases are never accepted as flag values. */
@@ -99,7 +106,12 @@ export interface OpenStoreOptions {
 }
 
 /** Opens the chosen store. Local stores load lazily so a command never pays for what it does not use. */
-export async function openStore(ctx: CommandContext, choice: BackendChoice, flags: ParsedFlags, options: OpenStoreOptions = {}): Promise<OpenedStore> {
+export async function openStore(
+  ctx: CommandContext,
+  choice: BackendChoice,
+  flags: ParsedFlags,
+  options: OpenStoreOptions = {},
+): Promise<OpenedStore> {
   switch (choice.kind) {
     case 'memory': {
       const { MemoryKeyValueStore } = await import('@kv2/local');
@@ -136,7 +148,13 @@ export async function openStore(ctx: CommandContext, choice: BackendChoice, flag
  * work); locally the mount is the first segment, and must be {@link LOCAL_MOUNT} or a mount
  * `kv2 server -mount` created a file for (see {@link mountFile}).
  */
-export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, arg: string, mountFlag: string | undefined, command: string): Promise<KvTarget> {
+export async function resolveTarget(
+  ctx: CommandContext,
+  choice: BackendChoice,
+  arg: string,
+  mountFlag: string | undefined,
+  command: string,
+): Promise<KvTarget> {
   const path = arg.replace(/^\/+/, '');
   let target: KvTarget;
   if (mountFlag !== undefined && mountFlag !== '') {
@@ -149,7 +167,8 @@ export async function resolveTarget(ctx: CommandContext, choice: BackendChoice, 
     const mount = (choice.kind === 'file' ? tableMountFor(choice.file, path) : undefined) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   }
-  if (target.mount === '') throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
+  if (target.mount === '')
+    throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
   if (choice.kind === 'file' && !localMountExists(choice.file, target.mount)) {
     const table = readMountTable(choice.file);
     throw new CliError(

@@ -21,7 +21,10 @@ const loadToken: Loader = async () => (await import('./commands/token.js')).toke
 const loadKvMetadata: Loader = async () => (await import('./commands/kv-metadata.js')).kvMetadataCommands;
 
 const COMMANDS: Readonly<Record<string, Entry>> = {
-  server: { summary: 'Start an OpenBao-compatible KV v2 server (like bao server -dev, but persistent)', load: async () => (await import('./commands/server.js')).serverCommands },
+  server: {
+    summary: 'Start an OpenBao-compatible KV v2 server (like bao server -dev, but persistent)',
+    load: async () => (await import('./commands/server.js')).serverCommands,
+  },
   'kv get': { summary: 'Read a secret (the latest version, or -version N)', load: loadKv },
   'kv put': { summary: 'Write a secret as a new version', load: loadKv },
   'kv patch': { summary: 'Merge changes into the latest version, as a new version', load: loadKv },
@@ -31,7 +34,7 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'kv list': { summary: 'List the keys and folders under a path', load: loadKv },
   'kv rollback': { summary: "Write an earlier version's data as a new version", load: loadKv },
   'kv metadata get': { summary: "Show a key's metadata and the state of every version", load: loadKvMetadata },
-  'kv metadata put': { summary: "Create a key or change its settings", load: loadKvMetadata },
+  'kv metadata put': { summary: 'Create a key or change its settings', load: loadKvMetadata },
   'kv metadata patch': { summary: "Merge changes into an existing key's settings", load: loadKvMetadata },
   'kv metadata delete': { summary: 'Remove a key with all its versions and history', load: loadKvMetadata },
   'secrets enable': { summary: 'Enable a KV v2 secrets engine at a path', load: loadSecrets },
@@ -48,7 +51,10 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'token revoke': { summary: 'Revoke a token and its children', load: loadToken },
   'token capabilities': { summary: 'Show what a token may do on a path', load: loadToken },
   check: { summary: 'Run the KV v2 conformance suite against a live server', load: async () => (await import('./commands/check.js')).checkCommands },
-  export: { summary: 'Write a JSON snapshot of a store (all versions and metadata)', load: async () => (await import('./commands/transfer.js')).transferCommands },
+  export: {
+    summary: 'Write a JSON snapshot of a store (all versions and metadata)',
+    load: async () => (await import('./commands/transfer.js')).transferCommands,
+  },
   import: { summary: 'Load a JSON snapshot into a store', load: async () => (await import('./commands/transfer.js')).transferCommands },
 };
 

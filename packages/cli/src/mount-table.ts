@@ -219,10 +219,13 @@ export class FileMountTable implements MountTableHandler {
     for (const path of options.mounts) {
       if (content.mounts.some((m) => m.path === path) || added.some((m) => m.path === path)) continue;
       // Checked here, before anything is written: a table with a bad mount would stop every later start.
-      if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) throw new CliError(`-mount ${JSON.stringify(path)}: not a valid mount path`);
-      if (RESERVED.includes(path.split('/')[0] as string)) throw new CliError(`-mount ${path}: the path is reserved (${RESERVED.map((r) => `${r}/`).join(', ')})`);
+      if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+        throw new CliError(`-mount ${JSON.stringify(path)}: not a valid mount path`);
+      if (RESERVED.includes(path.split('/')[0] as string))
+        throw new CliError(`-mount ${path}: the path is reserved (${RESERVED.map((r) => `${r}/`).join(', ')})`);
       const other = [...content.mounts, ...added].find((m) => `${m.path}/`.startsWith(`${path}/`) || `${path}/`.startsWith(`${m.path}/`));
-      if (other !== undefined) throw new CliError(`-mount ${path}: the path overlaps the mount ${other.path}/ in the mount table ${mountTablePath(options.file)}`);
+      if (other !== undefined)
+        throw new CliError(`-mount ${path}: the path overlaps the mount ${other.path}/ in the mount table ${mountTablePath(options.file)}`);
       const legacy = basename(legacyMountFile(options.file, path, options.localMount));
       const taken = [...content.mounts, ...added].some((m) => m.file === legacy);
       added.push({ ...options.newRecord(path), file: taken ? table.#freshName(path, added) : legacy });
@@ -251,7 +254,10 @@ export class FileMountTable implements MountTableHandler {
   /** Opens (and so creates, for a new mount) the file store of a mount. */
   async open(record: MountRecord): Promise<BaseKeyValueStore> {
     const { FileKeyValueStore } = await import('@kv2/local');
-    const store = new FileKeyValueStore({ file: this.fileOf(record.path), ...(this.#encryption === undefined ? {} : { encryption: this.#encryption }) });
+    const store = new FileKeyValueStore({
+      file: this.fileOf(record.path),
+      ...(this.#encryption === undefined ? {} : { encryption: this.#encryption }),
+    });
     try {
       await store.list('');
     } catch (error) {
@@ -317,7 +323,8 @@ export class FileMountTable implements MountTableHandler {
   /** A data file name for a new mount: the usual one when free, else with a random suffix. */
   #freshName(path: string, pending: readonly MountTableEntry[]): string {
     const used = new Set([...this.#content.mounts.map((m) => m.file), ...pending.map((m) => m.file), ...this.#content.removing]);
-    const free = (name: string): boolean => !used.has(name) && !existsSync(join(this.#folder, name)) && !existsSync(join(this.#folder, `${name}.journal`));
+    const free = (name: string): boolean =>
+      !used.has(name) && !existsSync(join(this.#folder, name)) && !existsSync(join(this.#folder, `${name}.journal`));
     const legacy = basename(legacyMountFile(this.#file, path, this.#localMount));
     if (free(legacy)) return legacy;
     const stem = basename(legacyMountFile(this.#file, path === this.#localMount ? `${path}-mount` : path, this.#localMount)).replace(/\.json$/i, '');

@@ -1,4 +1,15 @@
-import { DEFAULT_MOUNT_CONFIG, isDeletedAt, CheckAndSetError, PermissionDeniedError, SecretNotFoundError, setOwn, type KeyMetadata, type MountConfig, type KvV2Store, type MetadataUpdate } from '@kv2/core';
+import {
+  DEFAULT_MOUNT_CONFIG,
+  isDeletedAt,
+  CheckAndSetError,
+  PermissionDeniedError,
+  SecretNotFoundError,
+  setOwn,
+  type KeyMetadata,
+  type MountConfig,
+  type KvV2Store,
+  type MetadataUpdate,
+} from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '@kv2/local';
 import { DEFAULT_CONCURRENCY, ItemFailedError, Limiter, mapBounded } from './concurrency.js';
 
@@ -43,7 +54,9 @@ async function listTree(store: KvV2Store, limiter: Limiter, prefix: string): Pro
     throw error instanceof ItemFailedError ? error : new ItemFailedError(-1, prefix, 0, error);
   }
   // Folders are listed side by side, but their keys are joined in list order.
-  const parts = await Promise.all(entries.map((entry) => (entry.endsWith('/') ? listTree(store, limiter, `${prefix}${entry}`) : Promise.resolve([`${prefix}${entry}`]))));
+  const parts = await Promise.all(
+    entries.map((entry) => (entry.endsWith('/') ? listTree(store, limiter, `${prefix}${entry}`) : Promise.resolve([`${prefix}${entry}`]))),
+  );
   return parts.flat();
 }
 
@@ -83,7 +96,11 @@ export async function exportRemote(
 }
 
 /** One key's record as the API shows it, or null when it was removed while the export ran. */
-async function exportKey(store: KvV2Store, path: string, latestOnly: boolean): Promise<{ record: KeyRecord; versions: number; unreadable: number } | null> {
+async function exportKey(
+  store: KvV2Store,
+  path: string,
+  latestOnly: boolean,
+): Promise<{ record: KeyRecord; versions: number; unreadable: number } | null> {
   let metadata: KeyMetadata;
   try {
     metadata = await store.readMetadata(path);

@@ -25,7 +25,10 @@ afterAll(async () => {
 describe('kv2 policy and kv2 token against kv2 server', () => {
   it('writes a policy, creates a limited token, uses it, and keeps both across a restart', async () => {
     await writeFile(join(dir, 'app.hcl'), APP);
-    await writeFile(join(dir, 'auth.json.in'), JSON.stringify({ policies: { seeded: { file: 'app.hcl' } }, tokens: [{ id: 'seeded-token', policies: ['seeded'] }] }));
+    await writeFile(
+      join(dir, 'auth.json.in'),
+      JSON.stringify({ policies: { seeded: { file: 'app.hcl' } }, tokens: [{ id: 'seeded-token', policies: ['seeded'] }] }),
+    );
     let server = await startServer(['-address=127.0.0.1:0', '-auth-config=auth.json.in'], { cwd: dir });
     try {
       const env = { BAO_ADDR: server.url, BAO_TOKEN: server.token };
@@ -49,7 +52,9 @@ describe('kv2 policy and kv2 token against kv2 server', () => {
       const denied = await kv2(['kv', 'put', 'secret/other', 'a=1'], { cwd: dir, env: appEnv });
       expect(denied.code).toBe(1);
       expect(denied.stderr).toContain('permission denied');
-      expect((await kv2(['kv', 'get', '-field=user', 'secret/app/db'], { cwd: dir, env: { BAO_ADDR: server.url, BAO_TOKEN: 'seeded-token' } })).stdout).toBe('u');
+      expect(
+        (await kv2(['kv', 'get', '-field=user', 'secret/app/db'], { cwd: dir, env: { BAO_ADDR: server.url, BAO_TOKEN: 'seeded-token' } })).stdout,
+      ).toBe('u');
 
       expect((await kv2(['token', 'capabilities', 'secret/data/app/x'], { cwd: dir, env: appEnv })).stdout).toBe('create, read, update\n');
       expect((await kv2(['token', 'capabilities', token, 'secret/data/other'], { cwd: dir, env })).stdout).toBe('deny\n');
@@ -70,7 +75,9 @@ describe('kv2 policy and kv2 token against kv2 server', () => {
       const revoked = await kv2(['token', 'revoke', '-self'], { cwd: dir, env: again });
       expect(revoked.stdout).toBe('Success! Revoked token (if it existed)\n');
       expect((await kv2(['kv', 'get', 'secret/app/db'], { cwd: dir, env: again })).code).toBe(1);
-      expect((await kv2(['policy', 'delete', 'app'], { cwd: dir, env: { BAO_ADDR: server.url, BAO_TOKEN: server.token } })).stdout).toBe('Success! Deleted policy: app\n');
+      expect((await kv2(['policy', 'delete', 'app'], { cwd: dir, env: { BAO_ADDR: server.url, BAO_TOKEN: server.token } })).stdout).toBe(
+        'Success! Deleted policy: app\n',
+      );
     } finally {
       await server.stop();
     }

@@ -20,10 +20,16 @@ const ESC = '\u001b[';
  * stdout and stderr are the terminal. Returns what the terminal showed (CRLF made LF) and the
  * exit code.
  */
-async function onTerminal(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ code: number; screen: string }> {
+async function onTerminal(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ code: number; screen: string }> {
   const command = ['node', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   try {
-    const { stdout } = await exec('script', ['-qec', command, '/dev/null'], { cwd: options.cwd, env: cleanEnv({ TERM: 'xterm-256color', ...options.env }) });
+    const { stdout } = await exec('script', ['-qec', command, '/dev/null'], {
+      cwd: options.cwd,
+      env: cleanEnv({ TERM: 'xterm-256color', ...options.env }),
+    });
     return { code: 0, screen: stdout.replace(/\r\n/g, '\n') };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string };
@@ -59,8 +65,12 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
   it('-format=json as bao: keys sorted, <, > and & escaped as Go does, two-space indent', async () => {
     const result = await run(['kv', 'get', '-format=json', 'secret/app']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('\n    "data": {\n      "a": "1",\n      "b": "\\u003cx \\u0026 y\\u003e"\n    },\n    "metadata": {\n      "created_time": ');
-    expect(result.stdout).toMatch(/^\{\n {2}"request_id": "[0-9a-f-]{36}",\n {2}"lease_id": "",\n {2}"lease_duration": 0,\n {2}"renewable": false,\n {2}"data": \{/);
+    expect(result.stdout).toContain(
+      '\n    "data": {\n      "a": "1",\n      "b": "\\u003cx \\u0026 y\\u003e"\n    },\n    "metadata": {\n      "created_time": ',
+    );
+    expect(result.stdout).toMatch(
+      /^\{\n {2}"request_id": "[0-9a-f-]{36}",\n {2}"lease_id": "",\n {2}"lease_duration": 0,\n {2}"renewable": false,\n {2}"data": \{/,
+    );
     expect(result.stdout).toMatch(/\n {2}"warnings": null\n\}\n$/);
     expect((JSON.parse(result.stdout) as { data: { data: unknown } }).data.data).toEqual({ a: '1', b: '<x & y>' });
   });
@@ -83,7 +93,11 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
   });
 
   it('-format=pretty and -format=raw fail for kv commands as in bao; -field with raw prints the value', async () => {
-    expect(await run(['kv', 'get', '-format=pretty', 'secret/app'])).toMatchObject({ code: 1, stdout: '', stderr: 'Could not parse output: cannot use the pretty formatter for this type\n' });
+    expect(await run(['kv', 'get', '-format=pretty', 'secret/app'])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Could not parse output: cannot use the pretty formatter for this type\n',
+    });
     expect(await run(['kv', 'get', '-format=raw', 'secret/app'])).toMatchObject({ code: 1, stdout: '' });
     expect(await run(['kv', 'get', '-format=raw', '-field=a', 'secret/app'])).toMatchObject({ code: 0, stdout: '1' });
     expect(await run(['kv', 'get', '-format=yaml', '-field=data', 'secret/app'])).toMatchObject({ code: 0, stdout: 'a: "1"\nb: <x & y>' });
@@ -146,7 +160,8 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
       expect(get).toMatchObject({
         code: 1,
         stdout: '',
-        stderr: 'No value found at secret/data/x\n(read the local file store .kv2/data.json: no server address is set; set BAO_ADDR or use -address=URL to use a server)\n',
+        stderr:
+          'No value found at secret/data/x\n(read the local file store .kv2/data.json: no server address is set; set BAO_ADDR or use -address=URL to use a server)\n',
       });
       expect((await kv2(['kv', 'list', 'secret/'], { cwd: empty })).code).toBe(1);
       expect((await kv2(['kv', 'metadata', 'get', 'secret/x'], { cwd: empty })).code).toBe(1);
@@ -184,7 +199,14 @@ describe('progress of long commands', () => {
   // A terminal stream that records every write.
   const terminal = (): Output & { writes: string[] } => {
     const writes: string[] = [];
-    return { writes, write: (t) => void writes.push(t), line: (t = '') => void writes.push(`${t}\n`), isTTY: true, style: styleFor(false, {}), closed: false };
+    return {
+      writes,
+      write: (t) => void writes.push(t),
+      line: (t = '') => void writes.push(`${t}\n`),
+      isTTY: true,
+      style: styleFor(false, {}),
+      closed: false,
+    };
   };
 
   it('redraws a terminal line at most four times a second, with done/total, percent, rate and time left', () => {
@@ -208,7 +230,13 @@ describe('progress of long commands', () => {
   it('prints plain lines on a pipe, and nothing when disabled', () => {
     let now = 0;
     const lines: string[] = [];
-    const pipe: Output = { write: (t) => void lines.push(t), line: (t = '') => void lines.push(`${t}\n`), isTTY: false, style: styleFor(false, {}), closed: false };
+    const pipe: Output = {
+      write: (t) => void lines.push(t),
+      line: (t = '') => void lines.push(`${t}\n`),
+      isTTY: false,
+      style: styleFor(false, {}),
+      closed: false,
+    };
     const progress = new Progress(pipe, { enabled: true, label: 'Exporting', unit: 'keys', now: () => now });
     for (let done = 1; done <= 100; done++) {
       now = done * 100; // ten seconds
@@ -240,7 +268,9 @@ describe('progress of long commands', () => {
       expect(draws).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 3);
       const piped = await kv2(['import', 'snap.json'], { cwd: dir, env });
       expect(piped.code).toBe(0);
-      expect(piped.stderr).toMatch(/^Imported 300 keys \(300 versions written as new versions\) into the server http:\/\/127\.0\.0\.1:\d+; mount config left unchanged \(use -allow-mount-config to write it\)\n$/);
+      expect(piped.stderr).toMatch(
+        /^Imported 300 keys \(300 versions written as new versions\) into the server http:\/\/127\.0\.0\.1:\d+; mount config left unchanged \(use -allow-mount-config to write it\)\n$/,
+      );
       const exported = await onTerminal(['export', 'out.json'], { cwd: dir, env });
       expect(exported.code).toBe(0);
       expect(exported.screen).toMatch(/Exported 300 keys \(600 versions\) from the server http:\/\/127\.0\.0\.1:\d+ to out\.json\n$/);

@@ -60,12 +60,18 @@ describe('kv2 check', () => {
 
   it('with -allow-mount-config runs the config behaviours and restores the config; without it never changes the config', async () => {
     expect((await api(kvServer, 'POST', 'secret/config', { max_versions: 7 })).status).toBe(204);
-    const without = await kv2(['check', '-filter=config', '-num-runs=0', '-format=json', '-address', kvServer.url], { cwd: dir, env: { BAO_TOKEN: kvServer.token } });
+    const without = await kv2(['check', '-filter=config', '-num-runs=0', '-format=json', '-address', kvServer.url], {
+      cwd: dir,
+      env: { BAO_TOKEN: kvServer.token },
+    });
     expect(without.code, without.stderr).toBe(0);
     expect(without.stderr).toContain("the mount's config is not the default");
     const skipped = (JSON.parse(without.stdout) as { report: { skipped: { name: string }[]; passed: unknown[] } }).report;
     expect(skipped.skipped.map((s) => s.name)).toContain('config round trip (scenario 29)');
-    const allowed = await kv2(['check', '-filter=config', '-num-runs=0', '-allow-mount-config', kvServer.url], { cwd: dir, env: { BAO_TOKEN: kvServer.token } });
+    const allowed = await kv2(['check', '-filter=config', '-num-runs=0', '-allow-mount-config', kvServer.url], {
+      cwd: dir,
+      env: { BAO_TOKEN: kvServer.token },
+    });
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(allowed.stdout).toContain('\nPASS  config round trip (scenario 29)\n');
     expect(await api(kvServer, 'GET', 'secret/config')).toMatchObject({ json: { data: { max_versions: 7, cas_required: false } } });
@@ -74,7 +80,12 @@ describe('kv2 check', () => {
 
   it.each([
     ['an unsorted list', new UnsortedListStore(), 'list', "FAIL  list is sorted byte-wise: uppercase first, 'foo' < 'foo/', 'a-b' < 'a/' < 'a0'"],
-    ['ignored check-and-set', new IgnoresCasStore(), 'cas 0 twice', 'FAIL  cas 0 twice: the second write is rejected (cas_mismatch) and changes nothing'],
+    [
+      'ignored check-and-set',
+      new IgnoresCasStore(),
+      'cas 0 twice',
+      'FAIL  cas 0 twice: the second write is rejected (cas_mismatch) and changes nothing',
+    ],
   ])('reports %s as a failing behaviour, by name, with exit 1', async (_label, store, filter, line) => {
     const { server, url } = await inTestServer(store);
     try {
@@ -89,7 +100,11 @@ describe('kv2 check', () => {
   });
 
   it('removes its scratch keys and exits 130 when interrupted', async () => {
-    const child = spawn(process.execPath, [BIN, 'check', '-num-runs=500', kvServer.url], { cwd: dir, env: cleanEnv({ BAO_TOKEN: kvServer.token }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'check', '-num-runs=500', kvServer.url], {
+      cwd: dir,
+      env: cleanEnv({ BAO_TOKEN: kvServer.token }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -110,7 +125,9 @@ describe('kv2 check', () => {
     const names = await kv2InProcess(['check', '-list'], { cwd: dir });
     expect(names.code).toBe(0);
     expect(names.stdout.split('\n').length).toBeGreaterThan(100);
-    expect(await kv2InProcess(['check', '-filter=no such behaviour', 'http://127.0.0.1:1'], { cwd: dir, env: { BAO_TOKEN: 't' } })).toMatchObject({ code: 2 });
+    expect(await kv2InProcess(['check', '-filter=no such behaviour', 'http://127.0.0.1:1'], { cwd: dir, env: { BAO_TOKEN: 't' } })).toMatchObject({
+      code: 2,
+    });
     expect(await kv2InProcess(['check'], { cwd: dir, env: { BAO_TOKEN: 't' } })).toMatchObject({ code: 2 });
     expect(await kv2InProcess(['check', 'http://127.0.0.1:1'], { cwd: dir })).toMatchObject({ code: 2 });
   });

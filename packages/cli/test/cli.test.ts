@@ -74,7 +74,10 @@ describe('kv2: usage errors, help and local details', () => {
     const top = await kv2InProcess(['help'], { cwd: dir });
     for (const command of ['server', 'kv', 'check', 'export', 'import']) expect(top.stdout).toMatch(new RegExp(`\\n    ${command} +\\S`));
     expect(await kv2InProcess(['nope'], { cwd: dir })).toMatchObject({ code: 2, stderr: 'Error: unknown command "nope"\nRun "kv2 -h" for usage.\n' });
-    expect(await kv2InProcess(['kv', 'nope'], { cwd: dir })).toMatchObject({ code: 2, stderr: 'Error: unknown command "kv2 kv nope"\nRun "kv2 kv -h" for usage.\n' });
+    expect(await kv2InProcess(['kv', 'nope'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: 'Error: unknown command "kv2 kv nope"\nRun "kv2 kv -h" for usage.\n',
+    });
   });
 
   it('a local path without the mount points at the right spelling', async () => {
@@ -86,7 +89,10 @@ describe('kv2: usage errors, help and local details', () => {
 
   it('-file and KV2_FILE choose the store file; -memory keeps nothing', async () => {
     expect((await kv2InProcess(['kv', 'put', '-file=one.json', 'secret/x', 'a=1'], { cwd: dir })).code).toBe(0);
-    expect(await kv2InProcess(['kv', 'get', '-field=a', 'secret/x'], { cwd: dir, env: { KV2_FILE: 'one.json' } })).toMatchObject({ code: 0, stdout: '1' });
+    expect(await kv2InProcess(['kv', 'get', '-field=a', 'secret/x'], { cwd: dir, env: { KV2_FILE: 'one.json' } })).toMatchObject({
+      code: 0,
+      stdout: '1',
+    });
     expect((await kv2InProcess(['kv', 'get', 'secret/x'], { cwd: dir })).code).toBe(1);
     expect((await kv2InProcess(['kv', 'put', '-memory', 'secret/x', 'a=1'], { cwd: dir })).code).toBe(0);
     expect((await kv2InProcess(['kv', 'get', '-memory', 'secret/x'], { cwd: dir })).code).toBe(1);
@@ -95,7 +101,10 @@ describe('kv2: usage errors, help and local details', () => {
   it('an encrypted file store needs its key from the environment; a wrong key changes nothing', async () => {
     const key = { KV2_ENCRYPTION_KEY: 'ab'.repeat(32) };
     expect((await kv2InProcess(['kv', 'put', '-file=enc.json', 'secret/x', 'password=hidden-value'], { cwd: dir, env: key })).code).toBe(0);
-    expect(await kv2InProcess(['kv', 'get', '-file=enc.json', '-field=password', 'secret/x'], { cwd: dir, env: key })).toMatchObject({ code: 0, stdout: 'hidden-value' });
+    expect(await kv2InProcess(['kv', 'get', '-file=enc.json', '-field=password', 'secret/x'], { cwd: dir, env: key })).toMatchObject({
+      code: 0,
+      stdout: 'hidden-value',
+    });
     const wrong = await kv2InProcess(['kv', 'get', '-file=enc.json', 'secret/x'], { cwd: dir, env: { KV2_ENCRYPTION_KEY: 'cd'.repeat(32) } });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).not.toContain('cd'.repeat(32));

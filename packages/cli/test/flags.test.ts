@@ -20,12 +20,7 @@ const GROUPS: FlagGroup[] = [
 const parse = (...args: string[]) => parseFlags(args, GROUPS, 'test');
 
 describe('parseFlags: the forms bao accepts', () => {
-  it.each([
-    [['-mount', 'kv']],
-    [['-mount=kv']],
-    [['--mount', 'kv']],
-    [['--mount=kv']],
-  ])('%j sets -mount', (args) => {
+  it.each([[['-mount', 'kv']], [['-mount=kv']], [['--mount', 'kv']], [['--mount=kv']]])('%j sets -mount', (args) => {
     expect(parse(...args, 'path').string('mount')).toBe('kv');
     expect(parse(...args, 'path').positionals).toEqual(['path']);
   });

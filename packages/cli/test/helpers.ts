@@ -27,7 +27,10 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 /** Runs `kv2 <args>` to completion in `cwd`, with `input` on stdin. */
-export function kv2(args: readonly string[], options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<RunResult> {
+export function kv2(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -124,7 +127,12 @@ function kill(child: ChildProcess, signal: NodeJS.Signals, group: boolean): void
 }
 
 /** `fetch` with the token, JSON in and out. */
-export async function api(server: { url: string; token: string }, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export async function api(
+  server: { url: string; token: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${server.url}/v1/${path}`, {
     method,
     headers: { 'X-Vault-Token': server.token, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -135,7 +143,10 @@ export async function api(server: { url: string; token: string }, method: string
 }
 
 /** Runs kv2 in this process (no spawn; for usage errors and help, where startup time is the cost). */
-export async function kv2InProcess(args: readonly string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<RunResult> {
+export async function kv2InProcess(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string },
+): Promise<RunResult> {
   const { main } = await import('../src/main.js');
   const { outputFor } = await import('../src/context.js');
   let stdout = '';

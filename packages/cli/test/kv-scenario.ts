@@ -12,9 +12,11 @@ export function kvScenario(backend: 'file store' | 'server'): void {
     let dir: string;
     let server: RunningServer | undefined;
     let env: Record<string, string>;
-    const run = (args: string[], input?: string): Promise<RunResult> => kv2(['kv', ...args], { cwd: dir, env, ...(input === undefined ? {} : { input }) });
+    const run = (args: string[], input?: string): Promise<RunResult> =>
+      kv2(['kv', ...args], { cwd: dir, env, ...(input === undefined ? {} : { input }) });
     // What kv2 adds to bao's lines: where a failed call went, and which local store was read.
-    const where = (method: string, path: string): string => (server === undefined ? 'Store: local file store .kv2/data.json' : `URL: ${method} ${server.url}/v1/${path}`);
+    const where = (method: string, path: string): string =>
+      server === undefined ? 'Store: local file store .kv2/data.json' : `URL: ${method} ${server.url}/v1/${path}`;
     const notFound = (path: string): string =>
       `No value found at ${path}\n${server === undefined ? '(read the local file store .kv2/data.json: no server address is set; set BAO_ADDR or use -address=URL to use a server)\n' : ''}`;
     const json = (result: RunResult): { data: Record<string, unknown> } => {
@@ -45,7 +47,7 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(result.stdout + result.stderr).not.toContain('s3cr3t-value');
     });
 
-    it('put -cas with -format=json prints the API envelope; a CAS mismatch is exit 1 with OpenBao\'s message', async () => {
+    it("put -cas with -format=json prints the API envelope; a CAS mismatch is exit 1 with OpenBao's message", async () => {
       const written = json(await run(['put', '-mount=secret', '-cas=1', '-format=json', 'app/db', 'user=app', 'password=second']));
       expect(written.data).toMatchObject({ version: 2, destroyed: false, deletion_time: '', custom_metadata: null });
       expect(Object.keys(written)).toEqual(['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings']);
@@ -60,7 +62,9 @@ export function kvScenario(backend: 'file store' | 'server'): void {
     it('get prints metadata and data; -version, -field and -format=json select what is printed', async () => {
       const table = await run(['get', 'secret/app/db']);
       expect(table.code).toBe(0);
-      expect(table.stdout).toContain('version            2\n\n====== Data ======\nKey         Value\n---         -----\npassword    second\nuser        app\n');
+      expect(table.stdout).toContain(
+        'version            2\n\n====== Data ======\nKey         Value\n---         -----\npassword    second\nuser        app\n',
+      );
       const old = await run(['get', '--version', '1', '--field=password', 'secret/app/db']);
       expect(old).toMatchObject({ code: 0, stdout: 's3cr3t-value' });
       const parsed = json(await run(['get', '-format', 'json', '-mount', 'secret', 'app/db']));
@@ -69,7 +73,10 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(await run(['get', '-field=missing', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Field "missing" not present in map\n' });
       // bao: -field=data prints the whole data map (Go's %v, or JSON with -format=json).
       expect(await run(['get', '-field=data', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'map[password:second user:app]' });
-      expect(await run(['get', '-field=data', '-format=json', 'secret/app/db'])).toMatchObject({ code: 0, stdout: '{\n  "password": "second",\n  "user": "app"\n}' });
+      expect(await run(['get', '-field=data', '-format=json', 'secret/app/db'])).toMatchObject({
+        code: 0,
+        stdout: '{\n  "password": "second",\n  "user": "app"\n}',
+      });
     });
 
     it('get of nothing is "No value found" with exit code 1', async () => {
@@ -93,7 +100,10 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(missing).toMatchObject({ code: 0, stdout: 'Success! Data written to: secret/data/never-written\n' });
       expect(missing.stderr).toContain('nothing was written');
       expect(await run(['patch', '-format=json', 'secret/never-written', 'a=1'])).toMatchObject({ code: 0, stdout: '' });
-      expect(await run(['patch', '-method=rw', 'secret/never-written', 'a=1'])).toMatchObject({ code: 1, stderr: notFound('secret/data/never-written') });
+      expect(await run(['patch', '-method=rw', 'secret/never-written', 'a=1'])).toMatchObject({
+        code: 1,
+        stderr: notFound('secret/data/never-written'),
+      });
       expect((await run(['get', 'secret/never-written'])).code).toBe(1);
     });
 
@@ -105,20 +115,31 @@ export function kvScenario(backend: 'file store' | 'server'): void {
     });
 
     it('delete soft-deletes the latest version: get then shows its metadata without data; undelete restores it', async () => {
-      expect(await run(['delete', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'Success! Data deleted (if it existed) at: secret/data/app/db\n' });
+      expect(await run(['delete', 'secret/app/db'])).toMatchObject({
+        code: 0,
+        stdout: 'Success! Data deleted (if it existed) at: secret/data/app/db\n',
+      });
       const deleted = await run(['get', 'secret/app/db']);
       expect(deleted.code).toBe(0);
       expect(deleted.stdout).toMatch(/deletion_time {6}\d{4}-\d\d-\d\dT/);
       expect(deleted.stdout).not.toContain('Data');
       expect(await run(['get', '-field=password', 'secret/app/db'])).toMatchObject({ code: 1 });
-      expect(await run(['undelete', '-versions=4', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'Success! Data written to: secret/undelete/app/db\n' });
+      expect(await run(['undelete', '-versions=4', 'secret/app/db'])).toMatchObject({
+        code: 0,
+        stdout: 'Success! Data written to: secret/undelete/app/db\n',
+      });
       expect(await run(['get', '-field=password', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'rotated' });
     });
 
     it('delete -versions and destroy -versions change exactly those versions', async () => {
       expect((await run(['delete', '-versions=1,2', 'secret/app/db'])).code).toBe(0);
-      expect(await run(['destroy', '-versions', '1', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'Success! Data written to: secret/destroy/app/db\n' });
-      const metadata = json(await run(['metadata', 'get', '-format=json', 'secret/app/db'])).data as { versions: Record<string, { deletion_time: string; destroyed: boolean }> };
+      expect(await run(['destroy', '-versions', '1', 'secret/app/db'])).toMatchObject({
+        code: 0,
+        stdout: 'Success! Data written to: secret/destroy/app/db\n',
+      });
+      const metadata = json(await run(['metadata', 'get', '-format=json', 'secret/app/db'])).data as {
+        versions: Record<string, { deletion_time: string; destroyed: boolean }>;
+      };
       expect(metadata.versions['1']).toMatchObject({ destroyed: true });
       expect(metadata.versions['1']?.deletion_time).not.toBe('');
       expect(metadata.versions['2']).toMatchObject({ destroyed: false });
@@ -131,12 +152,26 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       expect(rolled.code, rolled.stderr).toBe(0);
       expect(rolled.stdout).toMatch(/version {12}5\n$/);
       expect(json(await run(['get', '-format=json', 'secret/app/db'])).data.data).toEqual({ user: 'app', password: 'rotated' });
-      expect(await run(['rollback', '-version=1', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Cannot roll back to a version that has been destroyed\n' });
-      expect(await run(['rollback', '-version=2', 'secret/app/db'])).toMatchObject({ code: 1, stderr: 'Cannot roll back to a version that has been deleted\n' });
+      expect(await run(['rollback', '-version=1', 'secret/app/db'])).toMatchObject({
+        code: 1,
+        stderr: 'Cannot roll back to a version that has been destroyed\n',
+      });
+      expect(await run(['rollback', '-version=2', 'secret/app/db'])).toMatchObject({
+        code: 1,
+        stderr: 'Cannot roll back to a version that has been deleted\n',
+      });
     });
 
     it('metadata put and patch change settings; the store then enforces them', async () => {
-      const put = await run(['metadata', 'put', '-max-versions=3', '-cas-required', '-custom-metadata=owner=payments', '-custom-metadata=tier=1', 'secret/app/db']);
+      const put = await run([
+        'metadata',
+        'put',
+        '-max-versions=3',
+        '-cas-required',
+        '-custom-metadata=owner=payments',
+        '-custom-metadata=tier=1',
+        'secret/app/db',
+      ]);
       expect(put).toMatchObject({ code: 0, stdout: 'Success! Data written to: secret/metadata/app/db\n' });
       const table = await run(['metadata', 'get', 'secret/app/db']);
       expect(table.stdout).toMatch(/^==== Metadata Path ====\nsecret\/metadata\/app\/db\n\n/);
@@ -147,13 +182,18 @@ export function kvScenario(backend: 'file store' | 'server'): void {
       const noCas = await run(['put', 'secret/app/db', 'x=1']);
       expect(noCas).toMatchObject({ code: 1 });
       expect(noCas.stderr).toContain('check-and-set parameter required for this call');
-      expect((await run(['metadata', 'patch', '-cas-required=false', '-custom-metadata=tier=2', '-remove-custom-metadata=owner', 'secret/app/db'])).code).toBe(0);
+      expect(
+        (await run(['metadata', 'patch', '-cas-required=false', '-custom-metadata=tier=2', '-remove-custom-metadata=owner', 'secret/app/db'])).code,
+      ).toBe(0);
       const patched = json(await run(['metadata', 'get', '-format=json', 'secret/app/db'])).data;
       expect(patched).toMatchObject({ cas_required: false, max_versions: 3, custom_metadata: { tier: '2' }, current_version: 5 });
     });
 
     it('metadata delete removes the key with its history', async () => {
-      expect(await run(['metadata', 'delete', 'secret/app/db'])).toMatchObject({ code: 0, stdout: 'Success! Data deleted (if it existed) at: secret/metadata/app/db\n' });
+      expect(await run(['metadata', 'delete', 'secret/app/db'])).toMatchObject({
+        code: 0,
+        stdout: 'Success! Data deleted (if it existed) at: secret/metadata/app/db\n',
+      });
       expect(await run(['metadata', 'get', 'secret/app/db'])).toMatchObject({ code: 1, stderr: notFound('secret/metadata/app/db') });
       expect(json(await run(['put', '-format=json', '-cas=0', 'secret/app/db', 'a=1'])).data).toMatchObject({ version: 1 });
     });

@@ -11,12 +11,20 @@ import { envelope } from '../src/output/wire.js';
 
 describe('bao-style tables', () => {
   it('pads every column but the last, with four spaces between, and n/a for empty cells', () => {
-    expect(columns([['Key', 'Value'], ['version', '1'], ['deletion_time', '']])).toBe('Key              Value\nversion          1\ndeletion_time    n/a');
+    expect(
+      columns([
+        ['Key', 'Value'],
+        ['version', '1'],
+        ['deletion_time', ''],
+      ]),
+    ).toBe('Key              Value\nversion          1\ndeletion_time    n/a');
   });
 
   it('renders a Key/Value table sorted by key, with dashes under the header', () => {
     expect(keyValueTable({ version: 2, destroyed: false, custom_metadata: null })).toBe(
-      ['Key                Value', '---                -----', 'custom_metadata    <nil>', 'destroyed          false', 'version            2'].join('\n'),
+      ['Key                Value', '---                -----', 'custom_metadata    <nil>', 'destroyed          false', 'version            2'].join(
+        '\n',
+      ),
     );
   });
 
@@ -78,14 +86,16 @@ describe('buildKvData (bao kvbuilder)', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('reads key=value pairs, @file values, escaped @ and repeated keys', async () => {
-    expect(await buildKvData(context(''), ['user=app', 'cert=@cert.pem', 'literal=\\@home', 'tag=a', 'tag=b', 'empty=', 'eq=a=b'], 'kv put')).toEqual({
-      user: 'app',
-      cert: '-----BEGIN-----\n',
-      literal: '@home',
-      tag: ['a', 'b'],
-      empty: '',
-      eq: 'a=b',
-    });
+    expect(await buildKvData(context(''), ['user=app', 'cert=@cert.pem', 'literal=\\@home', 'tag=a', 'tag=b', 'empty=', 'eq=a=b'], 'kv put')).toEqual(
+      {
+        user: 'app',
+        cert: '-----BEGIN-----\n',
+        literal: '@home',
+        tag: ['a', 'b'],
+        empty: '',
+        eq: 'a=b',
+      },
+    );
   });
 
   it('merges JSON objects from a file and from stdin (later objects win); a key=value for an existing key collects, as in bao', async () => {

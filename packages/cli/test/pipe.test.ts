@@ -45,23 +45,31 @@ describe('kv2 in a pipe that closes early', () => {
 
   const named = commands.map((args) => [args.join(' '), args] as const);
 
-  it.each(named)('kv2 %s | head -c1 (and head -1): no stack trace, exit 0 or 141', async (_name, args) => {
-    for (let i = 0; i < 2; i++) {
-      for (const reader of ['head -c1', 'head -1']) {
-        const { status, stderr } = await pipeline(args, reader);
-        expect(stderr, `${args.join(' ')} | ${reader}`).toBe('');
-        expect([0, 141], `${args.join(' ')} | ${reader}`).toContain(status);
+  it.each(named)(
+    'kv2 %s | head -c1 (and head -1): no stack trace, exit 0 or 141',
+    async (_name, args) => {
+      for (let i = 0; i < 2; i++) {
+        for (const reader of ['head -c1', 'head -1']) {
+          const { status, stderr } = await pipeline(args, reader);
+          expect(stderr, `${args.join(' ')} | ${reader}`).toBe('');
+          expect([0, 141], `${args.join(' ')} | ${reader}`).toContain(status);
+        }
       }
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
-  it.each(named)('kv2 %s | true (the reader is gone before kv2 writes): quiet, exit 141', async (_name, args) => {
-    for (let i = 0; i < 2; i++) {
-      const { status, stderr } = await pipeline(args, 'true');
-      expect(stderr).toBe('');
-      expect(status).toBe(141);
-    }
-  }, 120_000);
+  it.each(named)(
+    'kv2 %s | true (the reader is gone before kv2 writes): quiet, exit 141',
+    async (_name, args) => {
+      for (let i = 0; i < 2; i++) {
+        const { status, stderr } = await pipeline(args, 'true');
+        expect(stderr).toBe('');
+        expect(status).toBe(141);
+      }
+    },
+    120_000,
+  );
 
   it('a failing command into a closed pipe still reports on stderr', async () => {
     const { status, stderr } = await pipeline(['kv', 'get', 'secret/nope'], 'true');

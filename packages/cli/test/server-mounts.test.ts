@@ -24,7 +24,9 @@ describe('kv2 server: mounts at run time on the file store', () => {
     const first = await startServer(['-address=127.0.0.1:0', '-file=persist/data.json'], { cwd: dir });
     let accessor: unknown;
     try {
-      expect((await api(first, 'POST', 'sys/mounts/team/kv', { type: 'kv', options: { version: '2' }, description: 'team secrets' })).status).toBe(204);
+      expect((await api(first, 'POST', 'sys/mounts/team/kv', { type: 'kv', options: { version: '2' }, description: 'team secrets' })).status).toBe(
+        204,
+      );
       expect((await api(first, 'POST', 'team/kv/data/app', { data: { owner: 'team' } })).status).toBe(200);
       expect((await api(first, 'POST', 'sys/mounts/team/kv/tune', { max_lease_ttl: '1h' })).status).toBe(204);
       accessor = ((await api(first, 'GET', 'sys/mounts/team/kv')).json as { data: { accessor: unknown } }).data.accessor;
@@ -38,7 +40,10 @@ describe('kv2 server: mounts at run time on the file store', () => {
     ]);
 
     // Local kv commands find the new mount's data through the table.
-    expect(await kv2(['kv', 'get', '-file=persist/data.json', '-field=owner', 'team/kv/app'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'team' });
+    expect(await kv2(['kv', 'get', '-file=persist/data.json', '-field=owner', 'team/kv/app'], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: 'team',
+    });
 
     const second = await startServer(['-address=127.0.0.1:0', '-file=persist/data.json', '-mount=extra'], { cwd: dir });
     try {
@@ -120,7 +125,10 @@ describe('kv2 server: mounts at run time on the file store', () => {
         code: 0,
         stdout: 'Success! Tuned the secrets engine at: team/\n',
       });
-      expect(((await api(server, 'GET', 'sys/mounts/team/tune')).json as { data: unknown }).data).toMatchObject({ description: 'tuned', max_lease_ttl: 7200 });
+      expect(((await api(server, 'GET', 'sys/mounts/team/tune')).json as { data: unknown }).data).toMatchObject({
+        description: 'tuned',
+        max_lease_ttl: 7200,
+      });
 
       await kv2(['kv', 'put', 'team/app', 'k=v'], { cwd: dir, env });
       const moved = await kv2(['secrets', 'move', 'team', 'platform/team'], { cwd: dir, env });
@@ -166,13 +174,21 @@ describe('kv2 server: mounts at run time on the file store', () => {
 });
 
 describe('the file mount table is crash-safe', () => {
-  const options = (file: string, mounts: string[] = []) => ({ file, mounts, localMount: 'secret', newRecord: (path: string) => newMountRecord(path) });
+  const options = (file: string, mounts: string[] = []) => ({
+    file,
+    mounts,
+    localMount: 'secret',
+    newRecord: (path: string) => newMountRecord(path),
+  });
 
   it('a crash after disable was recorded but before the files were deleted: the next start deletes them', async () => {
     const file = join(dir, 'crash1/data.json');
     const table = await FileMountTable.load(options(file, ['secret']));
     const record = newMountRecord('kvv2');
-    await table.save([table.mounts[0] as (typeof table.mounts)[number], record].sort((a, b) => (a.path < b.path ? -1 : 1)), { kind: 'enable', record });
+    await table.save(
+      [table.mounts[0] as (typeof table.mounts)[number], record].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      { kind: 'enable', record },
+    );
     const store = await table.open(record);
     await store.write('app', { v: 1 });
     await store.close();

@@ -38,7 +38,10 @@ describe('kv2 server', () => {
 
     const health = await fetch(`${server.url}/v1/sys/health`);
     expect(health.status).toBe(200);
-    expect(await api(server, 'POST', 'secret/data/app/db', { data: { password: 'p1' } })).toMatchObject({ status: 200, json: { data: { version: 1 } } });
+    expect(await api(server, 'POST', 'secret/data/app/db', { data: { password: 'p1' } })).toMatchObject({
+      status: 200,
+      json: { data: { version: 1 } },
+    });
     expect(await api(server, 'GET', 'secret/data/app/db')).toMatchObject({ status: 200, json: { data: { data: { password: 'p1' } } } });
     expect(await api({ url: server.url, token: 'kv2.wrong' }, 'GET', 'secret/data/app/db')).toMatchObject({ status: 403 });
 
@@ -47,7 +50,16 @@ describe('kv2 server', () => {
     expect((await adapter.read('app/db')).data).toEqual({ password: 'p2' });
 
     if (await curlAvailable()) {
-      const written = await run('curl', ['-s', '-H', `X-Vault-Token: ${server.token}`, '-X', 'POST', '-d', '{"data":{"via":"curl"}}', `${server.url}/v1/secret/data/curl`]);
+      const written = await run('curl', [
+        '-s',
+        '-H',
+        `X-Vault-Token: ${server.token}`,
+        '-X',
+        'POST',
+        '-d',
+        '{"data":{"via":"curl"}}',
+        `${server.url}/v1/secret/data/curl`,
+      ]);
       expect(JSON.parse(written.stdout)).toMatchObject({ data: { version: 1 } });
       const read = await run('curl', ['-s', '-H', `X-Vault-Token: ${server.token}`, `${server.url}/v1/secret/data/curl`]);
       expect(JSON.parse(read.stdout)).toMatchObject({ data: { data: { via: 'curl' } } });
@@ -123,7 +135,10 @@ describe('kv2 server', () => {
     expect((await api(server, 'POST', 'secret/data/app', { data: { owner: 'secret' } })).status).toBe(200);
     await server.stop();
     expect(await kv2(['kv', 'get', '-file=multi/data.json', '-field=owner', 'team/app'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'team' });
-    expect(await kv2(['kv', 'get', '-file=multi/data.json', '-field=owner', 'secret/app'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'secret' });
+    expect(await kv2(['kv', 'get', '-file=multi/data.json', '-field=owner', 'secret/app'], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: 'secret',
+    });
   });
 
   it('encrypts the file with a passphrase from the environment and refuses to start with a wrong one', async () => {
@@ -133,7 +148,10 @@ describe('kv2 server', () => {
     expect((await api(server, 'POST', 'secret/data/x', { data: { password: 'plain-text-never-on-disk' } })).status).toBe(200);
     await server.stop();
     expect(await readFile(join(dir, 'enc', 'data.json'), 'utf8')).not.toContain('plain-text-never-on-disk');
-    const wrong = await kv2(['server', '-address=127.0.0.1:0', '-file=enc/data.json'], { cwd: dir, env: { KV2_ENCRYPTION_PASSPHRASE: 'wrong guess' } });
+    const wrong = await kv2(['server', '-address=127.0.0.1:0', '-file=enc/data.json'], {
+      cwd: dir,
+      env: { KV2_ENCRYPTION_PASSPHRASE: 'wrong guess' },
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toBe('');
     expect(wrong.stderr).toContain('does not open store file');

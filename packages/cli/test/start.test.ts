@@ -27,7 +27,10 @@ describe('pnpm start', () => {
       const health = await fetch(`${server.url}/v1/sys/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ initialized: true, sealed: false });
-      expect(await api(server, 'POST', 'secret/data/hello', { data: { who: 'world' } })).toMatchObject({ status: 200, json: { data: { version: 1 } } });
+      expect(await api(server, 'POST', 'secret/data/hello', { data: { who: 'world' } })).toMatchObject({
+        status: 200,
+        json: { data: { version: 1 } },
+      });
       expect(await api(server, 'GET', 'secret/data/hello')).toMatchObject({ status: 200, json: { data: { data: { who: 'world' } } } });
       expect((await readFile(join(dir, 'token'), 'utf8')).trim()).toBe(server.token);
     } finally {

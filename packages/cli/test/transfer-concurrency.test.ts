@@ -255,7 +255,12 @@ describe('Limiter', () => {
     await Promise.all(Array.from({ length: 6 }, task));
     expect(most).toBe(2);
     expect(ran).toBe(6);
-    const pending = Array.from({ length: 6 }, () => task().then(() => 'ran', () => 'refused'));
+    const pending = Array.from({ length: 6 }, () =>
+      task().then(
+        () => 'ran',
+        () => 'refused',
+      ),
+    );
     await limiter.stop(new Error('stop'));
     expect(running).toBe(0);
     const outcomes = await Promise.all(pending);

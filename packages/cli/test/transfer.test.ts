@@ -102,7 +102,9 @@ describe('kv2 export / import', () => {
     expect(result.code).toBe(0);
     // On a pipe -progress prints plain lines (no escape codes), then the summary.
     expect(result.stderr).toBe(
-      'Importing: reading snap.json…\nImporting 3 keys (4 versions) in one step…\nImported 3 keys (4 versions) into the file store ' + join(dir, 'e.json') + ' (merged)\n',
+      'Importing: reading snap.json…\nImporting 3 keys (4 versions) in one step…\nImported 3 keys (4 versions) into the file store ' +
+        join(dir, 'e.json') +
+        ' (merged)\n',
     );
     const quiet = await kv2InProcess(['import', '-file=f.json', 'snap.json'], { cwd: dir });
     expect(quiet.stderr).toBe(`Imported 3 keys (4 versions) into the file store ${join(dir, 'f.json')} (merged)\n`);
@@ -147,7 +149,12 @@ describe('kv2 export / import', () => {
       expect(metadata.currentVersion).toBe(2);
       expect(metadata.versions[1]?.deletionTime).not.toBeNull();
       expect((await adapter.read('app/db', { version: 2 })).data).toMatchObject({ password: 'p3' });
-      expect(await adapter.readMetadata('app/api')).toMatchObject({ customMetadata: { team: 'payments' }, maxVersions: 3, casRequired: true, currentVersion: 0 });
+      expect(await adapter.readMetadata('app/api')).toMatchObject({
+        customMetadata: { team: 'payments' },
+        maxVersions: 3,
+        casRequired: true,
+        currentVersion: 0,
+      });
       expect((await adapter.readConfig()).maxVersions).toBe(0);
       expect(await kv2InProcess(['import', '-replace', 'snap.json'], { cwd: dir, env })).toMatchObject({ code: 2 });
       expect((await kv2(['import', '-allow-mount-config', 'snap.json'], { cwd: dir, env })).code).toBe(0);

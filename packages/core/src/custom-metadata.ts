@@ -13,10 +13,7 @@ const PREFIX = `${REQUEST_MESSAGES.customMetadata}: `;
  * when over 64, is reported alone). `allowNull` accepts null values, which a metadata patch uses
  * to remove keys. Returns the map unchanged when valid.
  */
-export function validateCustomMetadata(
-  value: unknown,
-  allowNull: boolean,
-): Record<string, string | null> {
+export function validateCustomMetadata(value: unknown, allowNull: boolean): Record<string, string | null> {
   if (!isPlainObject(value)) {
     throw new InvalidRequestError(`${PREFIX}custom_metadata must be an object of strings`, 'invalid_custom_metadata');
   }

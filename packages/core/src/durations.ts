@@ -3,8 +3,8 @@ import { InvalidRequestError } from './errors.js';
 const UNIT_NANOS: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3,
-  'μs': 1e3,
+  µs: 1e3,
+  μs: 1e3,
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -29,7 +29,10 @@ const NANOS_OVERFLOW = 2 ** 63;
  */
 export function durationSeconds(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new InvalidRequestError(`${field} must be whole seconds, got ${typeof value === 'number' ? String(value) : typeof value}`, 'invalid_parameter');
+    throw new InvalidRequestError(
+      `${field} must be whole seconds, got ${typeof value === 'number' ? String(value) : typeof value}`,
+      'invalid_parameter',
+    );
   }
   if (Math.abs(value) > MAX_DURATION_SECONDS) throw tooLong(field, String(value));
   return value;

@@ -102,9 +102,7 @@ export class SecretNotFoundError extends KvError {
   constructor(path: string, metadata: VersionMetadata | null = null, options?: KvErrorOptions) {
     const reason: NotFoundReason = metadata === null ? 'missing' : metadata.destroyed ? 'destroyed' : 'deleted';
     const message =
-      metadata === null
-        ? `no secret at ${JSON.stringify(path)}`
-        : `version ${metadata.version} of ${JSON.stringify(path)} is ${reason}`;
+      metadata === null ? `no secret at ${JSON.stringify(path)}` : `version ${metadata.version} of ${JSON.stringify(path)} is ${reason}`;
     super(message, 'secret_not_found', 404, options);
     this.path = path;
     this.reason = reason;
@@ -113,12 +111,7 @@ export class SecretNotFoundError extends KvError {
 }
 
 /** The codes a {@link CheckAndSetError} can carry. */
-export type CheckAndSetCode =
-  | 'cas_mismatch'
-  | 'cas_required'
-  | 'metadata_cas_mismatch'
-  | 'metadata_cas_required'
-  | 'metadata_cas_not_zero';
+export type CheckAndSetCode = 'cas_mismatch' | 'cas_required' | 'metadata_cas_mismatch' | 'metadata_cas_required' | 'metadata_cas_not_zero';
 
 /** 400: a check-and-set condition on data (`cas`) or on metadata (`metadataCas`) failed. */
 export class CheckAndSetError extends KvError {

@@ -52,7 +52,17 @@ export {
   type KvErrorOptions,
   type NotFoundReason,
 } from './errors.js';
-export { cloneJsonObject, cloneJsonValue, getOwn, isPlainObject, MAX_JSON_DEPTH, setOwn, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
+export {
+  cloneJsonObject,
+  cloneJsonValue,
+  getOwn,
+  isPlainObject,
+  MAX_JSON_DEPTH,
+  setOwn,
+  type JsonObject,
+  type JsonPrimitive,
+  type JsonValue,
+} from './json.js';
 export { applyMergePatch } from './merge-patch.js';
 export { isPrintable, normalizeSecretPath, type PathIntent } from './paths.js';
 export { compareUtf8 } from './sort.js';

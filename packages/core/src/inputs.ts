@@ -144,7 +144,9 @@ export function checkedMetadataPatch(patch: MetadataPatch): MetadataPatch {
     maxVersions: maxVersions === undefined || maxVersions === null ? maxVersions : maxVersionsValue(maxVersions),
     casRequired: casRequired === undefined || casRequired === null ? casRequired : booleanValue(casRequired, 'cas_required'),
     metadataCasRequired:
-      metadataCasRequired === undefined || metadataCasRequired === null ? metadataCasRequired : booleanValue(metadataCasRequired, 'metadata_cas_required'),
+      metadataCasRequired === undefined || metadataCasRequired === null
+        ? metadataCasRequired
+        : booleanValue(metadataCasRequired, 'metadata_cas_required'),
     deleteVersionAfter: after === undefined ? undefined : keyDeleteAfter(after),
     customMetadata: customMetadata === undefined || customMetadata === null ? customMetadata : validateCustomMetadata(customMetadata, true),
     metadataCas: optionalCount(patch.metadataCas, 'metadata_cas'),

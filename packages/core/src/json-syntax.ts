@@ -42,7 +42,7 @@ function isHex(c: number | undefined): boolean {
 /** The character as Go's scanner quotes it: `'S'`, `'\''`, `'\x01'`. */
 function quoteChar(c: number): string {
   if (c === 0x27) return "'\\''";
-  if (c === 0x22) return '\'"\'';
+  if (c === 0x22) return "'\"'";
   if (c >= 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
   return `'\\x${c.toString(16).padStart(2, '0')}'`;
 }

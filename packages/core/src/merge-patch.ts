@@ -11,9 +11,9 @@ export function applyMergePatch(target: JsonObject, patch: JsonObject): JsonObje
 export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue;
 export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
   if (!isPlainObject(patch)) return patch;
-  const result: JsonObject = isPlainObject(target) ? { ...(target) } : {};
+  const result: JsonObject = isPlainObject(target) ? { ...target } : {};
   for (const key of Object.keys(patch)) {
-    const value = (patch)[key] as JsonValue;
+    const value = patch[key] as JsonValue;
     if (value === null) {
       delete result[key];
     } else {

@@ -24,9 +24,7 @@ describe('validateCustomMetadata', () => {
     const map = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, '']));
     const error = problemsOf(map);
     expect(error.code).toBe('invalid_custom_metadata');
-    expect(error.message).toBe(
-      '1 error occurred:\n\t* custom_metadata validation failed: payload must contain at most 64 keys, provided 65\n\n',
-    );
+    expect(error.message).toBe('1 error occurred:\n\t* custom_metadata validation failed: payload must contain at most 64 keys, provided 65\n\n');
   });
 
   it('reports all six problems of scenario 16 at once', () => {

@@ -4,7 +4,7 @@ import { describeJsonSyntaxError } from '../src/json-syntax.js';
 
 const describeText = (text: string): string => describeJsonSyntaxError(Buffer.from(text, 'utf8'));
 
-describe('describeJsonSyntaxError (Go\'s wording, never the body)', () => {
+describe("describeJsonSyntaxError (Go's wording, never the body)", () => {
   it.each<[string, string]>([
     ['{"data":{"password":S3CRET-VALUE}}', "invalid character 'S' looking for beginning of value (offset 20)"],
     ['{"a":1}x', "invalid character 'x' after top-level value (offset 7)"],

@@ -181,7 +181,14 @@ describe('BaseKeyValueStore: the KV v2 extensions', () => {
         op: 'patchMetadata',
         args: {
           path: 'a',
-          patch: { maxVersions: null, casRequired: undefined, metadataCasRequired: undefined, deleteVersionAfter: undefined, customMetadata: undefined, metadataCas: 3 },
+          patch: {
+            maxVersions: null,
+            casRequired: undefined,
+            metadataCasRequired: undefined,
+            deleteVersionAfter: undefined,
+            customMetadata: undefined,
+            metadataCas: 3,
+          },
         },
       },
     ]);
@@ -232,7 +239,11 @@ describe('the operation table', () => {
   it('names exactly the public operations of the contract, each a method', () => {
     const proto = BaseKeyValueStore.prototype as unknown as Record<string, unknown>;
     const publicMethods = Object.getOwnPropertyNames(BaseKeyValueStore.prototype).filter(
-      (name) => name !== 'constructor' && name !== 'close' && !name.startsWith('_') && typeof Object.getOwnPropertyDescriptor(BaseKeyValueStore.prototype, name)?.value === 'function',
+      (name) =>
+        name !== 'constructor' &&
+        name !== 'close' &&
+        !name.startsWith('_') &&
+        typeof Object.getOwnPropertyDescriptor(BaseKeyValueStore.prototype, name)?.value === 'function',
     );
     expect([...publicMethods].sort()).toEqual([...STORE_OPERATION_NAMES].sort());
     for (const name of STORE_OPERATION_NAMES) {

@@ -5,4 +5,12 @@ export { isMutation, type Change, type Command, type CommandResult, type Command
 export { DOCUMENT_FORMAT, emptyDocument, type KeyRecord, type StoreDocument, type VersionRecord } from './engine/document.js';
 export { validateDocument } from './engine/document-validation.js';
 export { writeFileAtomically, syncFolder, type WrittenFile } from './file/index.js';
-export { FileKeyValueStore, DEFAULT_LOCK_SETTINGS, lockRecoveryBoundMs, type FileStoreOptions, type FileLockOptions, type FileLockSettings, type EncryptionOptions } from './file/index.js';
+export {
+  FileKeyValueStore,
+  DEFAULT_LOCK_SETTINGS,
+  lockRecoveryBoundMs,
+  type FileStoreOptions,
+  type FileLockOptions,
+  type FileLockSettings,
+  type EncryptionOptions,
+} from './file/index.js';

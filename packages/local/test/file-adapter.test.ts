@@ -65,7 +65,7 @@ describe('writeFileAtomically', () => {
     expect((await readdir(dir)).sort()).toEqual(['a-folder']);
   });
 
-  it('removeLeftoverTemporaryFiles removes only this file\'s temporary files', async () => {
+  it("removeLeftoverTemporaryFiles removes only this file's temporary files", async () => {
     const leftovers = [temporaryPathFor(file), temporaryPathFor(file)];
     for (const path of leftovers) await writeFile(path, 'partial');
     const keep = ['.store.json.tmp', '.other.json.0123456789abcdef.tmp', 'store.json', '.store.json.0123456789ABCDEF.tmp'];
@@ -98,7 +98,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
     op: fc.constant('writeMetadata' as const),
     path,
-    update: fc.record({ maxVersions: fc.integer({ min: 0, max: 3 }), customMetadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.string({ minLength: 1, maxLength: 5 }), { maxKeys: 2 }) }),
+    update: fc.record({
+      maxVersions: fc.integer({ min: 0, max: 3 }),
+      customMetadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.string({ minLength: 1, maxLength: 5 }), { maxKeys: 2 }),
+    }),
   }),
   fc.record({ op: fc.constant('deleteMetadata' as const), path }),
 );

@@ -74,6 +74,8 @@ describe('FileKeyValueStore across processes', () => {
       }
     }
     await store.close();
-    console.info(`[file-store] ${PROCESSES * count} writes to distinct paths by ${PROCESSES} processes in ${elapsed.toFixed(0)} ms: ${((PROCESSES * count * 1000) / elapsed).toFixed(0)} writes/s`);
+    console.info(
+      `[file-store] ${PROCESSES * count} writes to distinct paths by ${PROCESSES} processes in ${elapsed.toFixed(0)} ms: ${((PROCESSES * count * 1000) / elapsed).toFixed(0)} writes/s`,
+    );
   });
 });

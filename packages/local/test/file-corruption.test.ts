@@ -198,7 +198,11 @@ describe('FileKeyValueStore with a bad file', () => {
   it.each<[string, (doc: DocJson) => unknown, string]>([
     ['unknown cipher', (d) => ((d['encryption'] as Json)['cipher'] = 'aes-128-cbc'), 'encryption.cipher'],
     ['key check not base64', (d) => ((d['encryption'] as Json)['keyCheck'] = 'not base64!'), 'encryption.keyCheck'],
-    ['scrypt cost too high', (d) => ((d['encryption'] as Json)['kdf'] = { name: 'scrypt', salt: 'AAAAAAAAAAAAAAAAAAAAAA==', n: 2 ** 22, r: 8, p: 1 }), 'scrypt parameters'],
+    [
+      'scrypt cost too high',
+      (d) => ((d['encryption'] as Json)['kdf'] = { name: 'scrypt', salt: 'AAAAAAAAAAAAAAAAAAAAAA==', n: 2 ** 22, r: 8, p: 1 }),
+      'scrypt parameters',
+    ],
     ['short salt', (d) => ((d['encryption'] as Json)['kdf'] = { name: 'scrypt', salt: 'AAAA', n: 2 ** 14, r: 8, p: 1 }), 'encryption.kdf.salt'],
     ['plain data in an encrypted file', (d) => (v1(d)['data'] = { x: 1 }), 'must not have "data"'],
     ['encryptedData too short', (d) => (v1(d)['encryptedData'] = 'AAAA'), 'encryptedData must be a sealed value'],

@@ -122,7 +122,10 @@ describe('FileKeyValueStore encryption at rest', () => {
     await expect(wrong.write('b', { x: 1 })).rejects.toMatchObject({ code: 'encryption_key_invalid' });
     await wrong.close();
     const rawKey = new FileKeyValueStore({ file, encryption: { key: KEY } });
-    await expect(rawKey.read('a')).rejects.toMatchObject({ code: 'encryption_key_invalid', message: expect.stringContaining('passphrase') as unknown });
+    await expect(rawKey.read('a')).rejects.toMatchObject({
+      code: 'encryption_key_invalid',
+      message: expect.stringContaining('passphrase') as unknown,
+    });
     await rawKey.close();
     expect(await readFile(file)).toEqual(before);
   });
@@ -132,7 +135,10 @@ describe('FileKeyValueStore encryption at rest', () => {
     await store.write('a', { x: 1 });
     await store.close();
     const withPassphrase = new FileKeyValueStore({ file, encryption: { passphrase: 'anything' } });
-    await expect(withPassphrase.read('a')).rejects.toMatchObject({ code: 'encryption_key_invalid', message: expect.stringContaining('raw key') as unknown });
+    await expect(withPassphrase.read('a')).rejects.toMatchObject({
+      code: 'encryption_key_invalid',
+      message: expect.stringContaining('raw key') as unknown,
+    });
     await withPassphrase.close();
   });
 
@@ -193,7 +199,12 @@ describe('FileKeyValueStore encryption at rest', () => {
   });
 
   it('rejects a key that is not 32 bytes, or an empty passphrase, at construction', () => {
-    for (const encryption of [{ key: new Uint8Array(16) }, { key: 'x'.repeat(32) as unknown as Uint8Array }, { passphrase: '' }, {} as { passphrase: string }]) {
+    for (const encryption of [
+      { key: new Uint8Array(16) },
+      { key: 'x'.repeat(32) as unknown as Uint8Array },
+      { passphrase: '' },
+      {} as { passphrase: string },
+    ]) {
       let error: unknown;
       try {
         new FileKeyValueStore({ file, encryption });

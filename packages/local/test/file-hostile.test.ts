@@ -72,7 +72,7 @@ describe('FileKeyValueStore in a hostile environment', () => {
     expect(await readFile(file, 'utf8')).toBe('garbage{');
   });
 
-  it.runIf(isRoot)('run as root on a store owned by another user, the files stay that user\'s (mode 0600)', async () => {
+  it.runIf(isRoot)("run as root on a store owned by another user, the files stay that user's (mode 0600)", async () => {
     const folder = join(dir, 'home');
     await mkdir(folder, { mode: 0o700 });
     await chown(folder, NOBODY, NOBODY);

@@ -31,7 +31,14 @@ describe('journal frames', () => {
   it('round-trip, and a torn or bad last frame is reported as an incomplete tail, not an error', () => {
     const frames = [encodeFrame('{"a":1}'), encodeFrame('{"b":"ü"}')];
     const whole = Buffer.concat(frames);
-    expect(scanFrames(whole)).toEqual({ frames: [{ payload: '{"a":1}', end: frames[0]?.length }, { payload: '{"b":"ü"}', end: whole.length }], end: whole.length, incompleteTail: false });
+    expect(scanFrames(whole)).toEqual({
+      frames: [
+        { payload: '{"a":1}', end: frames[0]?.length },
+        { payload: '{"b":"ü"}', end: whole.length },
+      ],
+      end: whole.length,
+      incompleteTail: false,
+    });
     for (let cut = 1; cut < (frames[1]?.length ?? 0); cut++) {
       const torn = scanFrames(whole.subarray(0, whole.length - cut));
       expect(torn.frames.map((f) => f.payload)).toEqual(['{"a":1}']);
@@ -255,7 +262,10 @@ const mutation: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('writeMetadata' as const), path, maxVersions: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ op: fc.constant('writeConfig' as const), maxVersions: fc.integer({ min: 0, max: 4 }), casRequired: fc.boolean() }),
 );
-const step: fc.Arbitrary<Step> = fc.oneof({ weight: 8, arbitrary: mutation }, fc.record({ op: fc.constantFrom('compact' as const, 'reopen' as const) }));
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 8, arbitrary: mutation },
+  fc.record({ op: fc.constantFrom('compact' as const, 'reopen' as const) }),
+);
 
 type Store = FileKeyValueStore | MemoryKeyValueStore;
 

@@ -23,10 +23,11 @@ afterEach(async () => {
   await removeTempDir(dir);
 });
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('lock settings', () => {
   it('override proper-lockfile defaults deliberately', () => {
@@ -36,7 +37,13 @@ describe('lock settings', () => {
     // Not the default (throw inside a timer, killing the process).
     expect(options.onCompromised).toBe(onCompromised);
     // Not the default 0 retries: backoff from 5 ms to 50 ms, bounded by the wait time.
-    expect(options.retries).toMatchObject({ factor: 2, minTimeout: MIN_RETRY_DELAY_MS, maxTimeout: MAX_RETRY_DELAY_MS, randomize: true, maxRetryTime: 15_000 });
+    expect(options.retries).toMatchObject({
+      factor: 2,
+      minTimeout: MIN_RETRY_DELAY_MS,
+      maxTimeout: MAX_RETRY_DELAY_MS,
+      randomize: true,
+      maxRetryTime: 15_000,
+    });
     const retries = (options.retries as { retries: number }).retries;
     // Enough attempts to keep trying for the whole wait even at the longest delay.
     expect(retries * MAX_RETRY_DELAY_MS).toBeGreaterThanOrEqual(15_000);
@@ -52,7 +59,15 @@ describe('lock settings', () => {
   it('are checked: proper-lockfile would silently clamp them', () => {
     expect(lockSettings(undefined)).toEqual(DEFAULT_LOCK_SETTINGS);
     expect(lockSettings({ staleMs: 8000, updateMs: undefined })).toEqual({ staleMs: 8000, updateMs: 1000, waitMs: 15_000, keepMs: 5 });
-    for (const bad of [{ staleMs: 1999 }, { updateMs: 999 }, { staleMs: 4000, updateMs: 2001 }, { waitMs: -1 }, { waitMs: 1.5 }, { keepMs: -1 }, { keepMs: 1001 }]) {
+    for (const bad of [
+      { staleMs: 1999 },
+      { updateMs: 999 },
+      { staleMs: 4000, updateMs: 2001 },
+      { waitMs: -1 },
+      { waitMs: 1.5 },
+      { keepMs: -1 },
+      { keepMs: 1001 },
+    ]) {
       expect(() => lockSettings(bad)).toThrow(expect.objectContaining({ code: 'invalid_parameter' }) as unknown);
     }
   });
@@ -80,12 +95,10 @@ describe('FileLock', () => {
   it('a waiting writer gets the lock once it is released', async () => {
     const first = await new FileLock(file).acquire();
     let acquired = false;
-    const waiting = new FileLock(file)
-      .acquire()
-      .then((held) => {
-        acquired = true;
-        return held;
-      });
+    const waiting = new FileLock(file).acquire().then((held) => {
+      acquired = true;
+      return held;
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(acquired).toBe(false);
     await first.release();

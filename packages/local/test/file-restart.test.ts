@@ -25,7 +25,7 @@ async function populate(store: FileKeyValueStore): Promise<void> {
   await store.writeMetadata('apps/api/token', { customMetadata: { owner: 'team-a', purpose: 'ci' }, casRequired: true, maxVersions: 9 });
   await store.writeMetadata('metadata-only', { maxVersions: 2, deleteVersionAfter: 60 });
   await store.write('__proto__', { constructor: { prototype: 1 } });
-  await store.write('unicode/ключ', { 'значение': 'ü', emoji: '🔑' });
+  await store.write('unicode/ключ', { значение: 'ü', emoji: '🔑' });
   await store.deleteLatest('unicode/ключ');
   await store.write('gone', { x: 1 });
   await store.deleteMetadata('gone');
@@ -45,7 +45,13 @@ describe('FileKeyValueStore restart', () => {
     expect((await second.readConfig()).maxVersions).toBe(5);
     await second.close();
     expect(before).toMatchObject({ config: { maxVersions: 5, deleteVersionAfter: 3600 } });
-    expect(Object.keys((before as { keys: object }).keys).sort()).toEqual(['__proto__', 'apps/api/token', 'apps/web/db', 'metadata-only', 'unicode/ключ']);
+    expect(Object.keys((before as { keys: object }).keys).sort()).toEqual([
+      '__proto__',
+      'apps/api/token',
+      'apps/web/db',
+      'metadata-only',
+      'unicode/ключ',
+    ]);
   });
 
   it('a new process reads back exactly what this one wrote', async () => {

@@ -31,7 +31,12 @@ describe('FileKeyValueStore', () => {
     expect((await stat(join(dir, 'a', 'b'))).mode & 0o777).toBe(0o700);
     expect((await stat(nested)).mode & 0o777).toBe(0o600);
     const onDisk = JSON.parse(await readFile(nested, 'utf8')) as unknown;
-    expect(onDisk).toEqual({ format: 1, journalSeq: 0, config: { maxVersions: 4, casRequired: true, metadataCasRequired: false, deleteVersionAfter: 0 }, keys: {} });
+    expect(onDisk).toEqual({
+      format: 1,
+      journalSeq: 0,
+      config: { maxVersions: 4, casRequired: true, metadataCasRequired: false, deleteVersionAfter: 0 },
+      keys: {},
+    });
     expect((await readdir(join(dir, 'a', 'b'))).filter((name) => !name.endsWith('.lock'))).toEqual(['store.json']);
     await store.close();
   });
@@ -106,9 +111,12 @@ describe('FileKeyValueStore', () => {
     // Of many concurrent "create only if absent" writes, exactly one wins.
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.write('once', { i }, { cas: 0 })));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o).reason as { code: string }).map((e) => e.code)).toEqual(
-      Array.from({ length: 9 }, () => 'cas_mismatch'),
-    );
+    expect(
+      outcomes
+        .filter((o) => o.status === 'rejected')
+        .map((o) => o.reason as { code: string })
+        .map((e) => e.code),
+    ).toEqual(Array.from({ length: 9 }, () => 'cas_mismatch'));
     await store.close();
   });
 

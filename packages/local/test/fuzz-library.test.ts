@@ -124,7 +124,10 @@ describe('fuzzing the library API with hostile arguments', () => {
             }
             if (thrown === undefined) continue;
             refused++;
-            expect(thrown instanceof KvError, `${describeCall(c)} threw ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : typeof thrown}`).toBe(true);
+            expect(
+              thrown instanceof KvError,
+              `${describeCall(c)} threw ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : typeof thrown}`,
+            ).toBe(true);
             expect(typeof (thrown as KvError).code).toBe('string');
             expect(Number.isInteger((thrown as KvError).status)).toBe(true);
             expect(await store.exportDocument(), `${describeCall(c)} was refused but changed the store`).toEqual(before);

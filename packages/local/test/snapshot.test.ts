@@ -61,7 +61,12 @@ describe('exportDocument / importDocument', () => {
     bad.keys['top']!.currentVersion = 'one';
     await expect(store.importDocument(bad)).rejects.toSatisfy((e) => InvalidRequestError.is(e) && e.code === 'invalid_data');
     await expect(store.importDocument({ ...before, keys: { ok: before.keys['top'], 'bad/': before.keys['top'] } })).rejects.toThrow(/canonical/);
-    await expect(store.importDocument({ ...before, keys: { x: { ...before.keys['top'], versions: { 1: { createdTime: new Date(), deletionTime: null, destroyed: false, data: {} } } } } })).rejects.toThrow(InvalidRequestError);
+    await expect(
+      store.importDocument({
+        ...before,
+        keys: { x: { ...before.keys['top'], versions: { 1: { createdTime: new Date(), deletionTime: null, destroyed: false, data: {} } } } },
+      }),
+    ).rejects.toThrow(InvalidRequestError);
     expect(await store.exportDocument()).toEqual(before);
   });
 });

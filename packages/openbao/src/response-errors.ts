@@ -44,7 +44,10 @@ const INVALID_REQUEST_MESSAGES: ReadonlyArray<readonly [TextTest, InvalidRequest
   [startsLine(REQUEST_MESSAGES.noData), 'no_data'],
   // delete and undelete say "No version number provided", destroy "no version…".
   [(text) => text.toLowerCase().includes(REQUEST_MESSAGES.noVersions), 'invalid_versions'],
-  [(text) => text.includes(PATH_MESSAGES.trailingSlash) || text.includes(PATH_MESSAGES.relative) || startsLine(PATH_MESSAGES.missing)(text), 'invalid_path'],
+  [
+    (text) => text.includes(PATH_MESSAGES.trailingSlash) || text.includes(PATH_MESSAGES.relative) || startsLine(PATH_MESSAGES.missing)(text),
+    'invalid_path',
+  ],
   [contains(REQUEST_MESSAGES.jsonComplexity), 'invalid_data'],
   [contains(REQUEST_MESSAGES.fieldValidation), 'invalid_parameter'],
 ];

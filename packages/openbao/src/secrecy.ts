@@ -38,7 +38,7 @@ export function describeFailure(error: unknown, secret: string): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   const [head, ...rest] = parts.filter((part) => part !== '');
-  const line = rest.length > 0 ? `${head ?? ''} (${rest.join(': ')})` : head ?? 'unknown error';
+  const line = rest.length > 0 ? `${head ?? ''} (${rest.join(': ')})` : (head ?? 'unknown error');
   return redact(line, secret);
 }
 
@@ -49,7 +49,10 @@ export function describeFailure(error: unknown, secret: string): string {
  */
 export function safeCause(error: unknown, secret: string, depth = 0): Error {
   if (!(error instanceof Error)) return new Error(redact(primitiveText(error), secret));
-  const copy = new Error(redact(error.message, secret), depth < 4 && error.cause !== undefined ? { cause: safeCause(error.cause, secret, depth + 1) } : undefined);
+  const copy = new Error(
+    redact(error.message, secret),
+    depth < 4 && error.cause !== undefined ? { cause: safeCause(error.cause, secret, depth + 1) } : undefined,
+  );
   copy.name = error.name;
   if (error.stack !== undefined) copy.stack = redact(error.stack, secret);
   const code = (error as { code?: unknown }).code;

@@ -1,17 +1,20 @@
 import { inspect } from 'node:util';
-import {
-  BaseKeyValueStore,
-  type MetadataWriteResult,
-  type OperationArgs,
-  type OperationResults,
-  type StoreCapabilities,
-} from '@kv2/core';
+import { BaseKeyValueStore, type MetadataWriteResult, type OperationArgs, type OperationResults, type StoreCapabilities } from '@kv2/core';
 import { successData, successEnvelope } from './envelope.js';
 import { resolveConnection, type Connection, type OpenBaoStoreOptions } from './options.js';
 import { errorFromResponse } from './response-errors.js';
 import { displayUrl, maskToken } from './secrecy.js';
 import { send, type ApiRequest, type RawResponse } from './transport.js';
-import { configBody, dataBody, decodeJsonObject, decodeKeyMetadata, decodeKeys, decodeMountConfig, decodeVersionMetadata, metadataBody } from '@kv2/core/wire';
+import {
+  configBody,
+  dataBody,
+  decodeJsonObject,
+  decodeKeyMetadata,
+  decodeKeys,
+  decodeMountConfig,
+  decodeVersionMetadata,
+  metadataBody,
+} from '@kv2/core/wire';
 
 const MERGE_PATCH = 'application/merge-patch+json';
 

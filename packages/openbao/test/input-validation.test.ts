@@ -45,7 +45,10 @@ const BAD_CALLS: Array<[string, Call]> = [
   ['a negative metadataCas', (s) => s.writeMetadata('x', { maxVersions: 1, metadataCas: -1 })],
   ['a non-string custom metadata value', (s) => s.writeMetadata('x', { customMetadata: { n: 1 as unknown as string } })],
   ['custom metadata with an empty key and a long value', (s) => s.writeMetadata('x', { customMetadata: { '': 'v', k: 'x'.repeat(513) } })],
-  ['65 custom metadata keys', (s) => s.writeMetadata('x', { customMetadata: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) })],
+  [
+    '65 custom metadata keys',
+    (s) => s.writeMetadata('x', { customMetadata: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) }),
+  ],
   ['a metadata update that is not an object', (s) => s.writeMetadata('x', null as unknown as object)],
   ['a metadata patch with a bad maxVersions', (s) => s.patchMetadata('x', { maxVersions: 2 ** 32 })],
   ['a metadata patch with an unprintable custom value', (s) => s.patchMetadata('x', { customMetadata: { k: 'a\nb' } })],

@@ -43,7 +43,14 @@ describe('defaults from the environment', () => {
   });
 
   it('prefers BAO_* over VAULT_*, and ignores empty variables', async () => {
-    const env = { BAO_ADDR: 'http://bao.env', VAULT_ADDR: 'http://vault.env', BAO_TOKEN: '', VAULT_TOKEN: 'vt', BAO_NAMESPACE: 'b', VAULT_NAMESPACE: 'v' };
+    const env = {
+      BAO_ADDR: 'http://bao.env',
+      VAULT_ADDR: 'http://vault.env',
+      BAO_TOKEN: '',
+      VAULT_TOKEN: 'vt',
+      BAO_NAMESPACE: 'b',
+      VAULT_NAMESPACE: 'v',
+    };
     expect(await firstRequest({ env })).toEqual({ url: 'http://bao.env/v1/secret/data/x', token: 'vt', namespace: 'b' });
   });
 

@@ -174,9 +174,7 @@ describe('request shapes', () => {
 
   it('reads and writes the mount config at config', async () => {
     const { store, requests } = storeWith((request) =>
-      request.method === 'GET'
-        ? ok({ max_versions: 4, cas_required: true, metadata_cas_required: false, delete_version_after: '-1s' })
-        : noContent(),
+      request.method === 'GET' ? ok({ max_versions: 4, cas_required: true, metadata_cas_required: false, delete_version_after: '-1s' }) : noContent(),
     );
     expect(await store.readConfig()).toEqual({ maxVersions: 4, casRequired: true, metadataCasRequired: false, deleteVersionAfter: -1 });
     await store.writeConfig({ maxVersions: 3, deleteVersionAfter: -3600 });

@@ -7,7 +7,15 @@ import { errors, fakeFetch, json } from './fake-fetch.js';
 const TOKEN = 'hvs.CAESIJ-very-secret-token';
 
 function storeWith(fetch: FetchLike = fakeFetch().fetch) {
-  return new OpenBaoKeyValueStore({ baseUrl: 'http://bao.test:8200/', token: TOKEN, namespace: 'team', mountPoint: 'kv', env: {}, fetch, timeout: 50 });
+  return new OpenBaoKeyValueStore({
+    baseUrl: 'http://bao.test:8200/',
+    token: TOKEN,
+    namespace: 'team',
+    mountPoint: 'kv',
+    env: {},
+    fetch,
+    timeout: 50,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<KvError> {

@@ -46,7 +46,9 @@ describe('timeouts', () => {
 describe('network failures', () => {
   it('a rejected fetch → TransportError network_error with the cause summarised and copied', async () => {
     const store = storeWith(() =>
-      Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:8200'), { code: 'ECONNREFUSED' }) })),
+      Promise.reject(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:8200'), { code: 'ECONNREFUSED' }) }),
+      ),
     );
     const error = await failure(store.write('x', { a: 1 }));
     expect(error).toBeInstanceOf(TransportError);

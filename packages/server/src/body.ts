@@ -134,10 +134,7 @@ export function parseBody(body: Buffer, options: BodyOptions): Params | null {
     return parseForm(body.toString('utf8'));
   }
   if (countJsonStrings(body, options.maxJsonStrings) > options.maxJsonStrings) {
-    throw new InvalidRequestError(
-      'refused JSON input due to high complexity: exceeded maximum number of strings',
-      'invalid_request',
-    );
+    throw new InvalidRequestError('refused JSON input due to high complexity: exceeded maximum number of strings', 'invalid_request');
   }
   let parsed: unknown;
   try {

@@ -9,8 +9,7 @@ export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
 const TLS_HANDSHAKE = 0x16;
 
 /** The answer to a client that speaks TLS to this plain-HTTP server (it used `https://`). */
-export const TLS_TO_HTTP_MESSAGE =
-  'client sent a TLS handshake to an HTTP server: this is an HTTP server, use http:// instead of https://';
+export const TLS_TO_HTTP_MESSAGE = 'client sent a TLS handshake to an HTTP server: this is an HTTP server, use http:// instead of https://';
 
 /**
  * Answers what never becomes a request for a handler — input that is not HTTP, a head that does

@@ -302,7 +302,7 @@ export class MountTable {
   }
 
   #requireHandler(): MountTableHandler {
-    if (this.#handler === undefined) throw new InvalidRequestError('this server\'s mount table is fixed (no mountTable option)', 'invalid_parameter');
+    if (this.#handler === undefined) throw new InvalidRequestError("this server's mount table is fixed (no mountTable option)", 'invalid_parameter');
     return this.#handler;
   }
 

@@ -7,9 +7,7 @@ import type { AuthStorage } from './acl/tokens.js';
  * `undefined`/`null` when that namespace does not exist (the client then gets 404
  * `namespace not found`). Called once per namespace and mount; the result is kept.
  */
-export type StoreFactory = (
-  namespace: string,
-) => BaseKeyValueStore | null | undefined | Promise<BaseKeyValueStore | null | undefined>;
+export type StoreFactory = (namespace: string) => BaseKeyValueStore | null | undefined | Promise<BaseKeyValueStore | null | undefined>;
 
 /** What serves a mount: one store (root namespace only), or a factory (every namespace it accepts). */
 export type MountSource = BaseKeyValueStore | StoreFactory;

@@ -92,9 +92,7 @@ export class RequestFields {
       this.#warnings.push(`Endpoint ignored these unrecognized parameters: [${ignored.sort(compareUtf8).join(' ')}]`);
     }
     if (replaced) {
-      this.#warnings.push(
-        "Endpoint replaced the value of these parameters with the values captured from the endpoint's path: [path]",
-      );
+      this.#warnings.push("Endpoint replaced the value of these parameters with the values captured from the endpoint's path: [path]");
     }
   }
 

@@ -81,7 +81,11 @@ function checkPort(port: number | undefined): void {
 /** The frames of a stack trace without its first line, which repeats the message. */
 function stackFrames(error: unknown): string {
   if (!(error instanceof Error) || error.stack === undefined) return '';
-  return error.stack.split('\n').slice(1, 8).map((line) => line.trim()).join(' | ');
+  return error.stack
+    .split('\n')
+    .slice(1, 8)
+    .map((line) => line.trim())
+    .join(' | ');
 }
 
 class Kv2Server implements KvServer {
@@ -282,7 +286,12 @@ class Kv2Server implements KvServer {
         close: this.#closing || reply.status === 413,
       });
     } catch (error) {
-      this.#log({ level: 'error', event: 'internal_error', message: 'could not write a response', details: { error: error instanceof Error ? error.name : typeof error } });
+      this.#log({
+        level: 'error',
+        event: 'internal_error',
+        message: 'could not write a response',
+        details: { error: error instanceof Error ? error.name : typeof error },
+      });
       res.destroy();
     }
     if (this.#closing) res.once('finish', () => setImmediate(() => this.#http.closeIdleConnections()));
@@ -315,12 +324,15 @@ async function openAuth(auth: AuthStore, options: ServerOptions, accessor: strin
   const initial: Array<[string, string]> = [];
   for (const [raw, text] of Object.entries(options.policies ?? {})) {
     const name = raw.trim().toLowerCase();
-    if (name === 'root' || name === 'response-wrapping') throw new InvalidRequestError(`policy ${JSON.stringify(name)} cannot be given`, 'invalid_parameter');
-    if (typeof text !== 'string' || text.trim() === '') throw new InvalidRequestError(`policy ${JSON.stringify(name)}: the text is empty`, 'invalid_parameter');
+    if (name === 'root' || name === 'response-wrapping')
+      throw new InvalidRequestError(`policy ${JSON.stringify(name)} cannot be given`, 'invalid_parameter');
+    if (typeof text !== 'string' || text.trim() === '')
+      throw new InvalidRequestError(`policy ${JSON.stringify(name)}: the text is empty`, 'invalid_parameter');
     try {
       await parsePolicyText(text, auth.now());
     } catch (error) {
-      if (error instanceof PolicyParseError) throw new InvalidRequestError(`policy ${JSON.stringify(name)}: failed to parse policy: ${error.message}`, 'invalid_parameter');
+      if (error instanceof PolicyParseError)
+        throw new InvalidRequestError(`policy ${JSON.stringify(name)}: failed to parse policy: ${error.message}`, 'invalid_parameter');
       throw error;
     }
     initial.push([name, text]);
@@ -339,7 +351,8 @@ async function openAuth(auth: AuthStore, options: ServerOptions, accessor: strin
     if (token.noDefaultPolicy === true) policies = policies.filter((p) => p !== 'default');
     const ttl = token.ttl === undefined ? 0 : parseDuration(token.ttl, 'ttl');
     const numUses = token.numUses ?? 0;
-    if (ttl < 0 || !Number.isSafeInteger(numUses) || numUses < 0) throw new InvalidRequestError('an initial token needs ttl ≥ 0 and numUses ≥ 0', 'invalid_parameter');
+    if (ttl < 0 || !Number.isSafeInteger(numUses) || numUses < 0)
+      throw new InvalidRequestError('an initial token needs ttl ≥ 0 and numUses ≥ 0', 'invalid_parameter');
     const now = auth.now().getTime();
     await auth.addToken({
       hash: hashToken(token.id),

@@ -64,10 +64,14 @@ export function weakInt(value: unknown, name = ''): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) {
-      throw new ConversionError(`error decoding json.Number into ${name}: strconv.ParseInt: parsing ${JSON.stringify(String(value))}: invalid syntax`);
+      throw new ConversionError(
+        `error decoding json.Number into ${name}: strconv.ParseInt: parsing ${JSON.stringify(String(value))}: invalid syntax`,
+      );
     }
     if (!Number.isSafeInteger(value)) {
-      throw new ConversionError(`error decoding json.Number into ${name}: strconv.ParseInt: parsing ${JSON.stringify(String(value))}: value out of range`);
+      throw new ConversionError(
+        `error decoding json.Number into ${name}: strconv.ParseInt: parsing ${JSON.stringify(String(value))}: value out of range`,
+      );
     }
     return value;
   }

@@ -150,7 +150,9 @@ describe('persistence of policies and tokens', () => {
     expect((await running.call('GET', '/v1/auth/token/lookup-self', { token })).status).toBe(200);
     await running.server.close();
     running = undefined;
-    await expect(start({ authStorage: fileAuthStorage({ file, encryption: { passphrase: 'wrong' } }) })).rejects.toThrow(/cannot decrypt the auth file/);
+    await expect(start({ authStorage: fileAuthStorage({ file, encryption: { passphrase: 'wrong' } }) })).rejects.toThrow(
+      /cannot decrypt the auth file/,
+    );
     await expect(start({ authStorage: fileAuthStorage({ file }) })).rejects.toThrow(/is encrypted/);
 
     const keyed = join(await folder(), 'auth.json');

@@ -84,7 +84,8 @@ function expected(policies: Rule[][], path: string): string[] {
   };
   const exact = (p: string): Compiled | undefined => all.find((c) => c.kind === 'exact' && c.regex.test(p));
   const trimmed = path.endsWith('/') ? path.slice(0, -1) : undefined;
-  const rule = exact(path) ?? (trimmed === undefined ? undefined : exact(trimmed)) ?? nonExact(path) ?? (trimmed === undefined ? undefined : nonExact(trimmed));
+  const rule =
+    exact(path) ?? (trimmed === undefined ? undefined : exact(trimmed)) ?? nonExact(path) ?? (trimmed === undefined ? undefined : nonExact(trimmed));
   if (rule === undefined || rule.caps.size === 0 || rule.caps.has('deny')) return ['deny'];
   return [...rule.caps].sort();
 }
@@ -102,10 +103,13 @@ afterAll(async () => {
 });
 
 describe('effective capabilities (property)', () => {
-  it('equal an independent evaluation of the token\'s policies', async () => {
+  it("equal an independent evaluation of the token's policies", async () => {
     await fc.assert(
       fc.asyncProperty(policyArb, policyArb, fc.array(pathArb, { minLength: 1, maxLength: 6 }), async (p1, p2, paths) => {
-        for (const [name, rules] of [['p1', p1], ['p2', p2]] as const) {
+        for (const [name, rules] of [
+          ['p1', p1],
+          ['p2', p2],
+        ] as const) {
           const put = await s.call('PUT', `/v1/sys/policies/acl/${name}`, { body: { policy: hcl(rules) } });
           expect(put.status, put.text).toBe(204);
         }

@@ -39,7 +39,11 @@ async function writePolicy(s: Running, name: string, text: string): Promise<void
   expect(answer.status).toBe(204);
 }
 
-async function createToken(s: Running, body: Record<string, unknown>, token: string = TOKEN): Promise<{ token: string; auth: Record<string, unknown> }> {
+async function createToken(
+  s: Running,
+  body: Record<string, unknown>,
+  token: string = TOKEN,
+): Promise<{ token: string; auth: Record<string, unknown> }> {
   const answer = await s.call('POST', '/v1/auth/token/create', { body, token });
   expect(answer.status, answer.text).toBe(200);
   const auth = answer.json?.auth as Record<string, unknown>;
@@ -66,7 +70,23 @@ describe('§6.2 acceptance scenarios', () => {
     expect(answer.status).toBe(200);
     const data = dataOf(answer);
     expect(Object.keys(data).sort()).toEqual(
-      ['accessor', 'creation_time', 'creation_ttl', 'display_name', 'entity_id', 'expire_time', 'explicit_max_ttl', 'id', 'meta', 'num_uses', 'orphan', 'path', 'policies', 'ttl', 'type'].sort(),
+      [
+        'accessor',
+        'creation_time',
+        'creation_ttl',
+        'display_name',
+        'entity_id',
+        'expire_time',
+        'explicit_max_ttl',
+        'id',
+        'meta',
+        'num_uses',
+        'orphan',
+        'path',
+        'policies',
+        'ttl',
+        'type',
+      ].sort(),
     );
     expect(data).toMatchObject({ id: TOKEN, policies: ['root'], ttl: 0, expire_time: null, orphan: true, path: 'auth/token/root' });
   });
@@ -106,11 +126,15 @@ describe('§6.2 acceptance scenarios', () => {
     const wild = await s.call('PUT', '/v1/sys/policies/acl/bad', { body: { policy: 'path "foo/+*" {}' } });
     expect(wild.status).toBe(400);
     expect((wild.json?.errors as string[])[0]).toContain("invalid use of wildcards ('+*' is forbidden)");
-    expect((await s.call('PUT', '/v1/sys/policies/acl/bad', { body: { policy: '' } })).json).toEqual({ errors: ["'policy' parameter not supplied or empty"] });
+    expect((await s.call('PUT', '/v1/sys/policies/acl/bad', { body: { policy: '' } })).json).toEqual({
+      errors: ["'policy' parameter not supplied or empty"],
+    });
     expect((await s.call('GET', '/v1/sys/policies/acl/bad')).status).toBe(404);
 
     expect((await s.call('PUT', '/v1/sys/policies/acl/root', { body: { policy: APP } })).json).toEqual({ errors: ['cannot update "root" policy'] });
-    expect((await s.call('PUT', '/v1/sys/policies/acl/response-wrapping', { body: { policy: APP } })).json).toEqual({ errors: ['cannot update "response-wrapping" policy'] });
+    expect((await s.call('PUT', '/v1/sys/policies/acl/response-wrapping', { body: { policy: APP } })).json).toEqual({
+      errors: ['cannot update "response-wrapping" policy'],
+    });
     expect((await s.call('DELETE', '/v1/sys/policies/acl/default')).json).toEqual({ errors: ['cannot delete default policy'] });
     expect((await s.call('DELETE', '/v1/sys/policies/acl/root')).json).toEqual({ errors: ['cannot delete "root" policy'] });
     expect((await s.call('DELETE', '/v1/sys/policies/acl/nope')).status).toBe(204);
@@ -121,9 +145,13 @@ describe('§6.2 acceptance scenarios', () => {
 
   it('policy CAS and base64 text', async () => {
     const s = await server();
-    expect((await s.call('PUT', '/v1/sys/policies/acl/c', { body: { policy: APP, cas: 1 } })).json).toEqual({ errors: ['check-and-set parameter did not match the current version'] });
+    expect((await s.call('PUT', '/v1/sys/policies/acl/c', { body: { policy: APP, cas: 1 } })).json).toEqual({
+      errors: ['check-and-set parameter did not match the current version'],
+    });
     expect((await s.call('PUT', '/v1/sys/policies/acl/c', { body: { policy: APP, cas: -1 } })).status).toBe(204);
-    expect((await s.call('PUT', '/v1/sys/policies/acl/c', { body: { policy: APP, cas: -1 } })).json).toEqual({ errors: ['check-and-set parameter set to -1 on existing entry'] });
+    expect((await s.call('PUT', '/v1/sys/policies/acl/c', { body: { policy: APP, cas: -1 } })).json).toEqual({
+      errors: ['check-and-set parameter set to -1 on existing entry'],
+    });
     expect((await s.call('PUT', '/v1/sys/policies/acl/b', { body: { policy: Buffer.from(APP).toString('base64') } })).status).toBe(204);
     expect(dataOf(await s.call('GET', '/v1/sys/policies/acl/b')).policy).toBe(APP);
   });
@@ -132,7 +160,16 @@ describe('§6.2 acceptance scenarios', () => {
     const s = await server();
     await writePolicy(s, 'app', APP);
     const created = await s.call('POST', '/v1/auth/token/create', {
-      body: { policies: ['app'], ttl: '1h0m0s', explicit_max_ttl: '0s', period: '0s', num_uses: 0, renewable: true, type: 'service', display_name: '' },
+      body: {
+        policies: ['app'],
+        ttl: '1h0m0s',
+        explicit_max_ttl: '0s',
+        period: '0s',
+        num_uses: 0,
+        renewable: true,
+        type: 'service',
+        display_name: '',
+      },
     });
     expect(created.status).toBe(200);
     expect(created.json?.data).toBeNull();
@@ -156,13 +193,24 @@ describe('§6.2 acceptance scenarios', () => {
     const child = auth.client_token as string;
     const self = await s.call('GET', '/v1/auth/token/lookup-self', { token: child });
     expect(self.status).toBe(200);
-    expect(dataOf(self)).toMatchObject({ policies: ['app', 'default'], path: 'auth/token/create', display_name: 'token', creation_ttl: 3600, ttl: 3600, renewable: true, orphan: false, num_uses: 0, type: 'service', id: child });
+    expect(dataOf(self)).toMatchObject({
+      policies: ['app', 'default'],
+      path: 'auth/token/create',
+      display_name: 'token',
+      creation_ttl: 3600,
+      ttl: 3600,
+      renewable: true,
+      orphan: false,
+      num_uses: 0,
+      type: 'service',
+      id: child,
+    });
     expect(dataOf(self).issue_time).toEqual(expect.any(String));
     expect(dataOf(self).expire_time).toBe('2026-01-01T01:00:00.000Z');
     expect((await s.call('POST', '/v1/auth/token/lookup-self', { token: child })).json).toEqual(PDM);
   });
 
-  it('10. create vs update is decided by the key\'s existence', async () => {
+  it("10. create vs update is decided by the key's existence", async () => {
     const s = await server();
     const child = await withApp(s);
     expect((await s.call('POST', '/v1/secret/data/app/one', { body: { data: { a: '1' } }, token: child })).status).toBe(200);
@@ -218,9 +266,15 @@ describe('§6.2 acceptance scenarios', () => {
     expect(one.json?.['secret/data/app/x']).toEqual(['create', 'read', 'update']);
     expect(dataOf(await s.call('POST', '/v1/sys/capabilities-self', { body: { path: 'x' } })).capabilities).toEqual(['root']);
     expect((await s.call('POST', '/v1/sys/capabilities', { body: { token: child, path: 'x' }, token: child })).json).toEqual(PDM);
-    expect(dataOf(await s.call('POST', '/v1/sys/capabilities', { body: { token: child, path: 'secret/data/app/x' } })).capabilities).toEqual(['create', 'read', 'update']);
+    expect(dataOf(await s.call('POST', '/v1/sys/capabilities', { body: { token: child, path: 'secret/data/app/x' } })).capabilities).toEqual([
+      'create',
+      'read',
+      'update',
+    ]);
     expect((await s.call('POST', '/v1/sys/capabilities', { body: { path: 'x' } })).status).toBe(500);
-    expect((await s.call('POST', '/v1/sys/capabilities', { body: { token: 'nope', path: 'x' } })).json).toEqual({ errors: ['1 error occurred:\n\t* invalid token\n\n'] });
+    expect((await s.call('POST', '/v1/sys/capabilities', { body: { token: 'nope', path: 'x' } })).json).toEqual({
+      errors: ['1 error occurred:\n\t* invalid token\n\n'],
+    });
     expect((await s.call('POST', '/v1/sys/capabilities-self', { body: {} })).json).toEqual({ errors: ['paths must be supplied'] });
 
     await writePolicy(s, 'prio', 'path "secret/data/+/x" {\n  capabilities = ["read"]\n}\npath "secret/data/*" {\n  capabilities = ["update"]\n}');
@@ -244,7 +298,7 @@ describe('§6.2 acceptance scenarios', () => {
     const s = await server();
     await writePolicy(s, 'app', APP);
     await writePolicy(s, 'tok', TOK);
-    const t = (await createToken(s, { policies: ['app', 'tok'] }));
+    const t = await createToken(s, { policies: ['app', 'tok'] });
     expect(t.auth.policies).toEqual(['app', 'default', 'tok']);
     expect((await createToken(s, { policies: ['app'] }, t.token)).auth.policies).toEqual(['app', 'default']);
     expect((await createToken(s, {}, t.token)).auth.policies).toEqual(['app', 'default', 'tok']);
@@ -292,13 +346,15 @@ describe('§6.2 acceptance scenarios', () => {
 
     await writePolicy(s, 'tok', TOK);
     const restricted = (await createToken(s, { policies: ['app', 'tok'], num_uses: 3 })).token;
-    expect((await s.call('POST', '/v1/auth/token/create', { body: {}, token: restricted })).json).toEqual({ errors: ['restricted use token cannot generate child tokens'] });
+    expect((await s.call('POST', '/v1/auth/token/create', { body: {}, token: restricted })).json).toEqual({
+      errors: ['restricted use token cannot generate child tokens'],
+    });
     const once = (await createToken(s, { policies: ['app'], num_uses: 1 })).token;
     expect(dataOf(await s.call('GET', '/v1/auth/token/lookup-self', { token: once })).num_uses).toBe(-1);
     expect((await s.call('GET', '/v1/auth/token/lookup-self', { token: once })).json).toEqual(PD);
   });
 
-  it('21. expiry on the store\'s clock revokes the token and its children', async () => {
+  it("21. expiry on the store's clock revokes the token and its children", async () => {
     const s = await server();
     await withApp(s);
     await writePolicy(s, 'tok', TOK);
@@ -342,7 +398,9 @@ describe('§6.2 acceptance scenarios', () => {
     expect((await s.call('GET', '/v1/auth/token/lookup-self', { token })).json).toEqual(PD);
     const negative = await s.call('POST', '/v1/auth/token/create', { body: { ttl: '-1h' } });
     expect(negative.json).toEqual({ errors: ['ttl must be positive'] });
-    expect((await s.call('POST', '/v1/auth/token/create', { body: { num_uses: -1 } })).json).toEqual({ errors: ['number of uses cannot be negative'] });
+    expect((await s.call('POST', '/v1/auth/token/create', { body: { num_uses: -1 } })).json).toEqual({
+      errors: ['number of uses cannot be negative'],
+    });
     const rootChild = await s.call('POST', '/v1/auth/token/create', { body: {} });
     expect(rootChild.json?.auth).toMatchObject({ policies: ['root'], lease_duration: 0, renewable: false, orphan: false, metadata: null });
     const renewNope = await s.call('PUT', '/v1/auth/token/renew', { body: { token: 'nope' } });
@@ -354,7 +412,9 @@ describe('§6.2 acceptance scenarios', () => {
     const { auth } = await createToken(s, { policies: ['default'], meta: { team: 'x' }, display_name: 'foo_bar.baz!' });
     const byAccessor = await s.call('POST', '/v1/auth/token/lookup-accessor', { body: { accessor: auth.accessor } });
     expect(dataOf(byAccessor)).toMatchObject({ id: '', accessor: auth.accessor, meta: { team: 'x' }, display_name: 'token-foo-bar-baz' });
-    expect((await s.call('POST', '/v1/auth/token/lookup-accessor', { body: { accessor: 'nope' } })).json).toEqual({ errors: ['1 error occurred:\n\t* invalid accessor\n\n'] });
+    expect((await s.call('POST', '/v1/auth/token/lookup-accessor', { body: { accessor: 'nope' } })).json).toEqual({
+      errors: ['1 error occurred:\n\t* invalid accessor\n\n'],
+    });
     const revokeNope = await s.call('POST', '/v1/auth/token/revoke-accessor', { body: { accessor: 'nope' } });
     expect(revokeNope.status).toBe(200);
     expect(revokeNope.json?.warnings).toEqual(['No token found with this accessor']);

@@ -229,14 +229,20 @@ describe('policy parsing (reference 1.1–1.10)', () => {
     expect(await failure('path "x" { policy = "read" capabilities = ["list"] }')).toMatch(/Invalid single-argument block definition/);
   });
 
-  it('refuses bad capabilities, legacy words, +* and unknown keys with OpenBao\'s texts', async () => {
+  it("refuses bad capabilities, legacy words, +* and unknown keys with OpenBao's texts", async () => {
     expect(await failure('path "x" { capabilities = ["read","banana"] }')).toBe('path "x": invalid capability "banana"');
     expect(await failure('path "/" { policy = "banana" }')).toBe('path "/": invalid policy "banana"');
     expect(await failure('path "foo/+*" {}')).toBe(`path "foo/+*": invalid use of wildcards ('+*' is forbidden)`);
     expect(await failure('path "x" { capabilities = ["subscribe"] }')).toBe('path "x": invalid capability "subscribe"');
-    expect(await failure('path "/" {\n  policy = "read"\n  capabilites = ["read"]\n}')).toBe('1 error occurred:\n\t* path "/": invalid key "capabilites" on line 3\n\n');
-    expect(await failure('name = "x"\nbad = 1\nnope = 2')).toBe('2 errors occurred:\n\t* invalid key "bad" on line 2\n\t* invalid key "nope" on line 3\n\n');
-    expect(await failure('path "x" {\n min_wrapping_ttl = "2h"\n max_wrapping_ttl = "1h"\n}')).toBe('max_wrapping_ttl cannot be less than min_wrapping_ttl');
+    expect(await failure('path "/" {\n  policy = "read"\n  capabilites = ["read"]\n}')).toBe(
+      '1 error occurred:\n\t* path "/": invalid key "capabilites" on line 3\n\n',
+    );
+    expect(await failure('name = "x"\nbad = 1\nnope = 2')).toBe(
+      '2 errors occurred:\n\t* invalid key "bad" on line 2\n\t* invalid key "nope" on line 3\n\n',
+    );
+    expect(await failure('path "x" {\n min_wrapping_ttl = "2h"\n max_wrapping_ttl = "1h"\n}')).toBe(
+      'max_wrapping_ttl cannot be less than min_wrapping_ttl',
+    );
     expect(await failure('path "x" {\n list_scan_response_keys_filter_path = "{{ .key }}"\n capabilities = ["read"]\n}')).toMatch(/.+/);
     expect(await failure('path "x" { capabilities = ["read" }')).toMatch(/^policy\.hcl:1/);
     expect(await failure('[1]')).toMatch(/.+/);
@@ -256,7 +262,9 @@ describe('policy parsing (reference 1.1–1.10)', () => {
   });
 
   it('skips templated blocks and blocks whose expiration has passed; denies rules with wrapping TTLs', async () => {
-    const a = await acl('path "identity/entity/id/{{identity.entity.id}}" { capabilities = ["read"] }\npath "old" {\n capabilities = ["read"]\n expiration = "2001-01-01T00:00:00Z"\n}\npath "w" {\n capabilities = ["read"]\n min_wrapping_ttl = "1m"\n}');
+    const a = await acl(
+      'path "identity/entity/id/{{identity.entity.id}}" { capabilities = ["read"] }\npath "old" {\n capabilities = ["read"]\n expiration = "2001-01-01T00:00:00Z"\n}\npath "w" {\n capabilities = ["read"]\n min_wrapping_ttl = "1m"\n}',
+    );
     expect(a.capabilities('identity/entity/id/{{identity.entity.id}}')).toEqual(['deny']);
     expect(a.capabilities('old')).toEqual(['deny']);
     expect(a.capabilities('w')).toEqual(['read']);
@@ -287,7 +295,9 @@ path "q" {
   });
 
   it('requires sudo on root-protected paths and denies HEAD for non-root tokens', async () => {
-    const a = await acl('path "sys/audit" { capabilities = ["read"] }\npath "sys/auth/*" { capabilities = ["read", "sudo"] }\npath "x" { capabilities = ["read"] }');
+    const a = await acl(
+      'path "sys/audit" { capabilities = ["read"] }\npath "sys/auth/*" { capabilities = ["read", "sudo"] }\npath "x" { capabilities = ["read"] }',
+    );
     expect(a.allowOperation('sys/audit', 'read').allowed).toBe(false);
     expect(a.allowOperation('sys/auth/foo', 'read').allowed).toBe(true);
     expect(a.allowOperation('x', 'head').allowed).toBe(false);

@@ -32,7 +32,10 @@ describe('the server over a FileKeyValueStore', () => {
       for (const i of [0, 1, 2, 6, 7, 8, 9]) {
         expect(dataOf(await second.call('GET', `/v1/secret/data/${i}`)).data).toEqual({ i, name: `secret-${i}` });
       }
-      expect(dataOf(await second.call('GET', '/v1/secret/data/4'))).toMatchObject({ data: { i: 4, name: 'secret-4', extra: true }, metadata: { version: 2 } });
+      expect(dataOf(await second.call('GET', '/v1/secret/data/4'))).toMatchObject({
+        data: { i: 4, name: 'secret-4', extra: true },
+        metadata: { version: 2 },
+      });
       expect(dataOf(await second.call('GET', '/v1/secret/metadata/3')).custom_metadata).toEqual({ owner: 'ops' });
       const deleted = await second.call('GET', '/v1/secret/data/5');
       expect(deleted.status).toBe(404);
@@ -42,7 +45,7 @@ describe('the server over a FileKeyValueStore', () => {
     }
   });
 
-  it('reports the file store\'s errors with OpenBao\'s statuses', async () => {
+  it("reports the file store's errors with OpenBao's statuses", async () => {
     const server = await start({}, new FileKeyValueStore({ file: join(folder, 'store.json') }));
     try {
       await server.call('POST', '/v1/secret/data/a', { body: { data: { v: 1 } } });

@@ -73,7 +73,7 @@ describe.each([
     ]);
   });
 
-  it('still refuses what Node\'s parser refuses (400) once framing is ambiguous', async () => {
+  it("still refuses what Node's parser refuses (400) once framing is ambiguous", async () => {
     const url = await make();
     const raw = await rawExchange(url, 'POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab');
     expect(parseResponses(raw)[0]?.status).toBe(400);

@@ -91,7 +91,10 @@ const body: fc.Arbitrary<string> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '"x"', '{"data":', '{"data":{"password":S3CRET}}', 'a=1&b=2', '{"data":{}}{}', '\u0000\u0000') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', 'null', '[]', '"x"', '{"data":', '{"data":{"password":S3CRET}}', 'a=1&b=2', '{"data":{}}{}', '\u0000\u0000'),
+  },
   // Large bodies are generated as a short recipe (so that a counterexample stays readable).
   { weight: 1, arbitrary: fc.integer({ min: 400, max: 5000 }).map((depth) => `@deep:${depth}`) },
   { weight: 1, arbitrary: fc.integer({ min: 990, max: 1100 }).map((n) => `@strings:${n}`) },
@@ -123,15 +126,72 @@ const endpoint = fc.constantFrom(
   'secret/data/',
   'secret/metadata/',
 );
-const query = fc.constantFrom('', '', '', '?list=true', '?scan=true', '?version=2', '?version=-1', '?version=x', '?depth=0', '?depth=999999999999', '?after=a&limit=-1', '?help=1', '?version=1&version=2');
+const query = fc.constantFrom(
+  '',
+  '',
+  '',
+  '?list=true',
+  '?scan=true',
+  '?version=2',
+  '?version=-1',
+  '?version=x',
+  '?depth=0',
+  '?depth=999999999999',
+  '?after=a&limit=-1',
+  '?help=1',
+  '?version=1&version=2',
+);
 const path = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(endpoint, key, query).map(([e, k, q]) => `/v1/${e}${k}${q}`) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('/v1/secret/config', '/v1/secret/config/', '/v1/sys/health', '/v1/sys/mounts', '/v1/sys/internal/ui/mounts/secret', '/v1/auth/token/lookup-self'), query).map(([p, q]) => p + q) },
-  { weight: 1, arbitrary: fc.constantFrom('/', '*', '/v1', '/v1/', '/v2/secret/data/fz', '//v1/secret/data/fz', '/v1/secret/data/fz#frag', `/v1/secret/data/fz${'a'.repeat(3000)}`, 'http://x/v1/secret/data/fz') },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          '/v1/secret/config',
+          '/v1/secret/config/',
+          '/v1/sys/health',
+          '/v1/sys/mounts',
+          '/v1/sys/internal/ui/mounts/secret',
+          '/v1/auth/token/lookup-self',
+        ),
+        query,
+      )
+      .map(([p, q]) => p + q),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '/',
+      '*',
+      '/v1',
+      '/v1/',
+      '/v2/secret/data/fz',
+      '//v1/secret/data/fz',
+      '/v1/secret/data/fz#frag',
+      `/v1/secret/data/fz${'a'.repeat(3000)}`,
+      'http://x/v1/secret/data/fz',
+    ),
+  },
 );
 const method = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'LIST') },
-  { weight: 2, arbitrary: fc.constantFrom('SCAN', 'OPTIONS', 'TRACE', 'get', 'List', 'M'.repeat(64), 'M'.repeat(65), 'M'.repeat(2000), 'BREW', 'PROPFIND', 'CONNECT') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'SCAN',
+      'OPTIONS',
+      'TRACE',
+      'get',
+      'List',
+      'M'.repeat(64),
+      'M'.repeat(65),
+      'M'.repeat(2000),
+      'BREW',
+      'PROPFIND',
+      'CONNECT',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('A', 'Z', '-', '!', '(', '\u0000', '\u0016', 'é'), minLength: 1, maxLength: 10 }) },
 );
 const contentType = fc.constantFrom(
@@ -162,12 +222,34 @@ const extraHeaders = fc.array(
       'NoColonHere',
       'Upgrade: websocket',
     ),
-    fc.tuple(fc.string({ unit: fc.constantFrom('a', 'X', '-', '_'), minLength: 1, maxLength: 8 }), fc.string({ maxLength: 10 })).map(([n, v]) => `${n}: ${v.replace(/[\r\n]/g, '')}`),
+    fc
+      .tuple(fc.string({ unit: fc.constantFrom('a', 'X', '-', '_'), minLength: 1, maxLength: 8 }), fc.string({ maxLength: 10 }))
+      .map(([n, v]) => `${n}: ${v.replace(/[\r\n]/g, '')}`),
   ),
   { maxLength: 2 },
 );
-const framing = fc.constantFrom('length', 'length', 'length', 'length', 'length', 'chunked', 'none', 'short', 'long', 'broken-chunked', 'double-length');
-const token = fc.constantFrom<'valid' | 'none' | 'wrong' | 'bearer-wrong' | 'bearer-valid'>('valid', 'valid', 'valid', 'bearer-valid', 'none', 'wrong', 'bearer-wrong');
+const framing = fc.constantFrom(
+  'length',
+  'length',
+  'length',
+  'length',
+  'length',
+  'chunked',
+  'none',
+  'short',
+  'long',
+  'broken-chunked',
+  'double-length',
+);
+const token = fc.constantFrom<'valid' | 'none' | 'wrong' | 'bearer-wrong' | 'bearer-valid'>(
+  'valid',
+  'valid',
+  'valid',
+  'bearer-valid',
+  'none',
+  'wrong',
+  'bearer-wrong',
+);
 
 interface Request {
   method: string;
@@ -219,7 +301,11 @@ function encode(req: Request, tokenKind: Exchange['token'], last: boolean): Buff
       break;
     case 'chunked':
       lines.push('Transfer-Encoding: chunked');
-      bodyBytes = Buffer.concat([Buffer.from(payload.length > 0 ? `${payload.length.toString(16)}\r\n` : ''), payload, Buffer.from(payload.length > 0 ? '\r\n0\r\n\r\n' : '0\r\n\r\n')]);
+      bodyBytes = Buffer.concat([
+        Buffer.from(payload.length > 0 ? `${payload.length.toString(16)}\r\n` : ''),
+        payload,
+        Buffer.from(payload.length > 0 ? '\r\n0\r\n\r\n' : '0\r\n\r\n'),
+      ]);
       break;
     case 'short':
       lines.push(`Content-Length: ${Math.max(0, payload.length - 3)}`);
@@ -392,11 +478,16 @@ beforeAll(async () => {
   await store.write(SENTINEL, { keep: 'me' });
   server = createServer({ store, token: TOKEN, headerTimeoutMs: 3000 });
   port = (await server.listen({ port: 0, host: '127.0.0.1' })).port;
-  console.log(`fuzz-http: seed ${SEED}, ${RUNS} runs (replay: FC_SEED=${SEED} npx vitest run --config vitest.slow.config.ts packages/server/test/fuzz-http.slow.test.ts)`);
+  console.log(
+    `fuzz-http: seed ${SEED}, ${RUNS} runs (replay: FC_SEED=${SEED} npx vitest run --config vitest.slow.config.ts packages/server/test/fuzz-http.slow.test.ts)`,
+  );
 });
 
 afterAll(async () => {
-  const histogram = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+  const histogram = [...statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
   console.log(`fuzz-http: ${requestsSent} generated requests sent; answers: ${histogram}`);
   await server.close();
   await rm(folder, { recursive: true, force: true });
@@ -419,8 +510,14 @@ describe('fuzzing the HTTP server with hostile requests', () => {
           const bytes = Buffer.concat(step.requests.map((r, i) => encode(r, step.token, i === step.requests.length - 1)));
           requestsSent += step.requests.length;
           const result = await exchange(bytes, step.cuts);
-          expect(result.closed, `the server closes the connection (step ${JSON.stringify(step).slice(0, 1500)}, answered ${JSON.stringify(result.text.slice(0, 500))})`).toBe(true);
-          const got = answers(result.text, step.requests.map((r) => r.method));
+          expect(
+            result.closed,
+            `the server closes the connection (step ${JSON.stringify(step).slice(0, 1500)}, answered ${JSON.stringify(result.text.slice(0, 500))})`,
+          ).toBe(true);
+          const got = answers(
+            result.text,
+            step.requests.map((r) => r.method),
+          );
           unsettled = result.finned || got.filter((a) => a.status !== 100).length < step.requests.length;
           previous = `${JSON.stringify(step)} answered ${JSON.stringify(result.text)} unsettled ${unsettled}`;
           for (const answer of got) {

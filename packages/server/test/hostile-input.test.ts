@@ -15,7 +15,7 @@ afterEach(async () => {
   await s.server.close();
 });
 
-describe('report 1: a duration beyond Go\'s int64 nanoseconds is refused, never stored', () => {
+describe("report 1: a duration beyond Go's int64 nanoseconds is refused, never stored", () => {
   it('POST config with delete_version_after 3000000000h is 400, and writes keep working', async () => {
     const answer = await s.call('POST', '/v1/secret/config', { body: { delete_version_after: '3000000000h' } });
     expect(answer.status).toBe(400);
@@ -52,7 +52,6 @@ describe('report 1: a duration beyond Go\'s int64 nanoseconds is refused, never 
     await store.close();
   });
 });
-
 
 function nestedObject(depth: number): unknown {
   let value: unknown = 'leaf';
@@ -163,7 +162,7 @@ describe('report 4: input that is not HTTP gets a prompt answer, never a 90 s wa
     expect(onlyAnswer(await exchange(s.url, payload, PROMPT))).toEqual({ status: 400, errors: ['malformed HTTP request'] });
   });
 
-  it('CONNECT gets 405 in OpenBao\'s shape instead of a silent close', async () => {
+  it("CONNECT gets 405 in OpenBao's shape instead of a silent close", async () => {
     const result = await exchange(s.url, 'CONNECT 127.0.0.1:80 HTTP/1.1\r\nHost: 127.0.0.1:80\r\n\r\n', PROMPT);
     expect(onlyAnswer(result)).toEqual({ status: 405, errors: [] });
   });
@@ -175,7 +174,7 @@ describe('report 4: input that is not HTTP gets a prompt answer, never a 90 s wa
     }
   });
 
-  it('an incomplete request head gets 408 after the header timeout (configurable), in OpenBao\'s shape', async () => {
+  it("an incomplete request head gets 408 after the header timeout (configurable), in OpenBao's shape", async () => {
     const quick = await start({ headerTimeoutMs: 200 });
     try {
       for (const partial of ['GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n', 'LIST /v1/secret/metadata/ HTTP/1.1\r\n', 'GE', '']) {

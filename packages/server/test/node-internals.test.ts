@@ -27,13 +27,20 @@ describe('Node internals the LIST fast path relies on', () => {
       });
       server.on('error', reject);
     });
-    expect(seen.ok, `Node ${process.version} changed the socket internals kv2's LIST fast path uses (handle: ${seen.handle}); see packages/server/src/framed-socket.ts`).toBe(true);
+    expect(
+      seen.ok,
+      `Node ${process.version} changed the socket internals kv2's LIST fast path uses (handle: ${seen.handle}); see packages/server/src/framed-socket.ts`,
+    ).toBe(true);
   });
 
   it('LIST over TCP reaches the handler on the fast path (the real socket, not the wrapper), keep-alive included', async () => {
     const seen: Array<{ method: string | undefined; original: unknown; fast: boolean }> = [];
     const http = createHttpServer((req, res) => {
-      seen.push({ method: req.method, original: req.headers[ORIGINAL_METHOD_HEADER], fast: req.socket instanceof Socket && !(req.socket instanceof ListMethodSocket) });
+      seen.push({
+        method: req.method,
+        original: req.headers[ORIGINAL_METHOD_HEADER],
+        fast: req.socket instanceof Socket && !(req.socket instanceof ListMethodSocket),
+      });
       res.end('ok');
     });
     installListMethodSupport(http);

@@ -48,7 +48,7 @@ describe('node-vault against the kv2 server', () => {
     await expect(client.request({ path: '/secret/metadata/app/db', method: 'GET' })).rejects.toMatchObject({ response: { statusCode: 404 } });
   });
 
-  it('surfaces OpenBao\'s error messages and checks its token', async () => {
+  it("surfaces OpenBao's error messages and checks its token", async () => {
     await client.write('secret/data/x', { data: { a: 1 } });
     await expect(client.write('secret/data/x', { data: { a: 2 }, options: { cas: 0 } })).rejects.toThrow(
       'check-and-set parameter did not match the current version',

@@ -33,9 +33,7 @@ describe('RequestFramer', () => {
 
   it('rewrites LIST and SCAN to GET with the original method in a header', () => {
     const { output } = frame(['LIST /v1/secret/metadata/ HTTP/1.1\r\nHost: x\r\n\r\nSCAN /v1/s HTTP/1.1\r\n\r\n']);
-    expect(output).toBe(
-      `${rewritten('LIST', ' /v1/secret/metadata/ HTTP/1.1')}Host: x\r\n\r\n${rewritten('SCAN', ' /v1/s HTTP/1.1')}\r\n`,
-    );
+    expect(output).toBe(`${rewritten('LIST', ' /v1/secret/metadata/ HTTP/1.1')}Host: x\r\n\r\n${rewritten('SCAN', ' /v1/s HTTP/1.1')}\r\n`);
   });
 
   it('never rewrites body bytes that look like a request line', () => {
@@ -43,9 +41,7 @@ describe('RequestFramer', () => {
     const stream = `POST /v1/a HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /v1/b HTTP/1.1\r\n\r\n`;
     expect(frame([stream]).output).toBe(stream);
     const chunked = `POST /v1/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nLIST \r\n${body.length.toString(16)};ext=1\r\n${body}\r\n0\r\nTrailer: 1\r\n\r\nLIST /v1/c HTTP/1.1\r\n\r\n`;
-    expect(frame([chunked]).output).toBe(
-      `${chunked.slice(0, chunked.lastIndexOf('LIST /v1/c'))}${rewritten('LIST', ' /v1/c HTTP/1.1')}\r\n`,
-    );
+    expect(frame([chunked]).output).toBe(`${chunked.slice(0, chunked.lastIndexOf('LIST /v1/c'))}${rewritten('LIST', ' /v1/c HTTP/1.1')}\r\n`);
   });
 
   it('accepts blank lines between requests and bare LF line endings', () => {
@@ -81,7 +77,13 @@ describe('RequestFramer', () => {
 
   it('forwards input that cannot be a request line at once instead of waiting for a line end (TLS, NUL bytes)', () => {
     const hello = Buffer.from('16030100c4010000c00303abababab', 'hex');
-    for (const input of [hello, Buffer.alloc(5000), Buffer.from(' /a HTTP/1.1'), Buffer.from('GE\u0000T /a'), Buffer.from('A'.repeat(MAX_METHOD_BYTES + 1))]) {
+    for (const input of [
+      hello,
+      Buffer.alloc(5000),
+      Buffer.from(' /a HTTP/1.1'),
+      Buffer.from('GE\u0000T /a'),
+      Buffer.from('A'.repeat(MAX_METHOD_BYTES + 1)),
+    ]) {
       const framer = new RequestFramer();
       const out: Buffer[] = [];
       framer.transform(input, (b) => out.push(Buffer.from(b)));

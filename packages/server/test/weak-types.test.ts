@@ -5,7 +5,9 @@ import { ConversionError, toUint32, weakBool, weakDurationSeconds, weakInt, weak
 
 describe('weak typing (mapstructure rules)', () => {
   it('converts ints from numbers, Go-syntax strings, booleans and null', () => {
-    expect([weakInt(3), weakInt('3'), weakInt('-4'), weakInt('0x1f'), weakInt('017'), weakInt('0b11'), weakInt('1_000')]).toEqual([3, 3, -4, 31, 15, 3, 1000]);
+    expect([weakInt(3), weakInt('3'), weakInt('-4'), weakInt('0x1f'), weakInt('017'), weakInt('0b11'), weakInt('1_000')]).toEqual([
+      3, 3, -4, 31, 15, 3, 1000,
+    ]);
     expect([weakInt(true), weakInt(false), weakInt(null), weakInt('')]).toEqual([1, 0, 0, 0]);
     expect(() => weakInt('abc')).toThrow(`cannot parse '' as int: strconv.ParseInt: parsing "abc": invalid syntax`);
     expect(() => weakInt(1.5)).toThrow(ConversionError);
@@ -20,7 +22,9 @@ describe('weak typing (mapstructure rules)', () => {
   });
 
   it('converts durations: seconds, Go strings, days; Go-worded errors', () => {
-    expect([weakDurationSeconds(90), weakDurationSeconds('90'), weakDurationSeconds('1h30m'), weakDurationSeconds('2d')]).toEqual([90, 90, 5400, 172_800]);
+    expect([weakDurationSeconds(90), weakDurationSeconds('90'), weakDurationSeconds('1h30m'), weakDurationSeconds('2d')]).toEqual([
+      90, 90, 5400, 172_800,
+    ]);
     expect([weakDurationSeconds('-1h'), weakDurationSeconds(''), weakDurationSeconds(null), weakDurationSeconds('500ms')]).toEqual([-3600, 0, 0, 0]);
     expect(() => weakDurationSeconds('abc')).toThrow('time: invalid duration "abc"');
     expect(() => weakDurationSeconds('1.5')).toThrow('time: missing unit in duration "1.5"');
@@ -28,7 +32,14 @@ describe('weak typing (mapstructure rules)', () => {
   });
 
   it('converts version lists from arrays, comma strings and single values', () => {
-    expect([weakIntList([1, '2']), weakIntList('1,2'), weakIntList(1), weakIntList('3'), weakIntList(''), weakIntList(null)]).toEqual([[1, 2], [1, 2], [1], [3], [], []]);
+    expect([weakIntList([1, '2']), weakIntList('1,2'), weakIntList(1), weakIntList('3'), weakIntList(''), weakIntList(null)]).toEqual([
+      [1, 2],
+      [1, 2],
+      [1],
+      [3],
+      [],
+      [],
+    ]);
     expect(weakIntList('-1,2')).toEqual([-1, 2]);
     expect(() => weakIntList('1,x')).toThrow(`cannot parse '[1]' as int`);
   });
@@ -55,7 +66,7 @@ describe('RequestFields', () => {
     expect(fields.intList('versions')).toEqual([1]);
   });
 
-  it('fails with OpenBao\'s field-validation message for the first bad field', () => {
+  it("fails with OpenBao's field-validation message for the first bad field", () => {
     expect(() => new RequestFields(METADATA_FIELDS, { max_versions: [1, 2] })).toThrow(
       `Field validation failed: error converting input for field "max_versions": '' expected type 'int', got unconvertible type '[]interface {}'`,
     );
@@ -68,7 +79,7 @@ describe('request bodies', () => {
     expect(countJsonStrings(Buffer.from('{"a\\\\":"b"}'), 1000)).toBe(2);
   });
 
-  it('parses JSON objects, forms, and refuses other JSON with Go\'s wording', () => {
+  it("parses JSON objects, forms, and refuses other JSON with Go's wording", () => {
     const json = { contentType: 'application/json', jsonOnly: false, maxJsonStrings: 1000 };
     expect(parseBody(Buffer.from('{"a":1}'), json)).toEqual({ a: 1 });
     expect(parseBody(Buffer.from('  '), json)).toBeNull();

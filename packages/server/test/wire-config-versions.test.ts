@@ -100,7 +100,7 @@ describe('delete / undelete / destroy (scenarios 33–35)', () => {
     expect([versions['1']?.destroyed, versions['2']?.destroyed]).toEqual([false, true]);
   });
 
-  it('refuses an empty list with OpenBao\'s two spellings, even for an unknown key', async () => {
+  it("refuses an empty list with OpenBao's two spellings, even for an unknown key", async () => {
     for (const endpoint of ['delete', 'undelete']) {
       expect((await s.call('POST', `/v1/secret/${endpoint}/unknown`, { body: { versions: [] } })).json).toEqual({
         errors: ['No version number provided'],

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('the response envelope', () => {
-  it('has OpenBao\'s fields in struct order, a fresh request id, no lease, and a trailing newline', async () => {
+  it("has OpenBao's fields in struct order, a fresh request id, no lease, and a trailing newline", async () => {
     const first = await s.call('POST', '/v1/secret/data/foo', { body: { data: { bar: 'baz' } } });
     const second = await s.call('GET', '/v1/secret/data/foo');
     for (const answer of [first, second]) {

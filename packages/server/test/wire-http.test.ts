@@ -175,7 +175,10 @@ describe('paths and methods', () => {
 
   it('refuses relative segments and bad escapes; decodes percent-escapes', async () => {
     const server = await running();
-    const raw = await rawExchange(server.url, `GET /v1/secret/data/../config HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ${TOKEN}\r\nConnection: close\r\n\r\n`);
+    const raw = await rawExchange(
+      server.url,
+      `GET /v1/secret/data/../config HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ${TOKEN}\r\nConnection: close\r\n\r\n`,
+    );
     const [dots] = parseResponses(raw);
     expect(dots?.status).toBe(400);
     expect(dots?.body).toBe('{"errors":["relative paths not supported"]}\n');
@@ -315,9 +318,13 @@ describe('request limits and bad bodies', () => {
     expect(malformed.status).toBe(400);
     expect((malformed.json?.errors as string[])[0]).toMatch(/^failed to decode JSON input: /);
     const array = await server.call('POST', '/v1/secret/data/x', { body: '[1,2]' });
-    expect(array.json).toEqual({ errors: ['failed to decode JSON input: json: cannot unmarshal array into Go value of type map[string]interface {}'] });
+    expect(array.json).toEqual({
+      errors: ['failed to decode JSON input: json: cannot unmarshal array into Go value of type map[string]interface {}'],
+    });
     const scalar = await server.call('POST', '/v1/secret/data/x', { body: '"text"' });
-    expect(scalar.json).toEqual({ errors: ['failed to decode JSON input: json: cannot unmarshal string into Go value of type map[string]interface {}'] });
+    expect(scalar.json).toEqual({
+      errors: ['failed to decode JSON input: json: cannot unmarshal string into Go value of type map[string]interface {}'],
+    });
     expect(await server.store.list('')).toEqual([]);
   });
 
@@ -348,7 +355,7 @@ describe('errors from stores', () => {
     expect((await server.call('GET', '/v1/sys/health')).status).toBe(200);
   });
 
-  it('passes a closed store\'s 503 through', async () => {
+  it("passes a closed store's 503 through", async () => {
     const store = new MemoryKeyValueStore();
     const server = await running({ closeStores: false }, store);
     const { StoreUnavailableError } = await import('@kv2/core');

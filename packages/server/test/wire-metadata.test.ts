@@ -173,9 +173,7 @@ describe('metadata/ (scenarios 14–16, 18–19, 21–25, 27)', () => {
     expect((await s.call('POST', '/v1/secret/metadata/foo', { body: { max_versions: 5, metadata_cas: 0 } })).status).toBe(204);
     const answer = await s.call('PATCH', '/v1/secret/metadata/foo', { body: { metadata_cas_required: false, metadata_cas: 1 } });
     expect(answer.status).toBe(200);
-    expect(answer.json?.warnings).toEqual([
-      '"metadata_cas_required" set to false, but is mandated by backend config. This value will be ignored.',
-    ]);
+    expect(answer.json?.warnings).toEqual(['"metadata_cas_required" set to false, but is mandated by backend config. This value will be ignored.']);
   });
 
   it('24: creating metadata with a non-zero metadata_cas is refused', async () => {
@@ -278,7 +276,7 @@ describe('listing (LIST, ?list=true, detailed-metadata, SCAN; scenario 28)', () 
     expect((await s.call('GET', '/v1/secret/detailed-metadata/a/')).status).toBe(405);
   });
 
-  it('SCAN returns every leaf below the prefix in OpenBao\'s stack order; empty is 200 {}', async () => {
+  it("SCAN returns every leaf below the prefix in OpenBao's stack order; empty is 200 {}", async () => {
     const scanned = await s.call('SCAN', '/v1/secret/metadata/');
     expect(scanned.status).toBe(200);
     expect(dataOf(scanned).keys).toEqual(['A', 'a', 'b', 'c/d', 'a/x', 'a/y/z']);

@@ -82,20 +82,43 @@ describe('POST sys/mounts/<path> enables a KV v2 mount', () => {
     expect((await s.call('GET', '/v1/secret/data/app')).status).toBe(404);
   });
 
-  it('shows the new mount in sys/mounts, sys/mounts/<path> and the bao CLI preflight, in OpenBao\'s shapes', async () => {
+  it("shows the new mount in sys/mounts, sys/mounts/<path> and the bao CLI preflight, in OpenBao's shapes", async () => {
     const s = await server();
     await s.call('POST', '/v1/sys/mounts/kvv2', {
-      body: { type: 'kv-v2', description: 'for tests', local: true, seal_wrap: true, config: { default_lease_ttl: '1h', max_lease_ttl: 7200, listing_visibility: 'unauth', passthrough_request_headers: 'X-A,X-B' } },
+      body: {
+        type: 'kv-v2',
+        description: 'for tests',
+        local: true,
+        seal_wrap: true,
+        config: { default_lease_ttl: '1h', max_lease_ttl: 7200, listing_visibility: 'unauth', passthrough_request_headers: 'X-A,X-B' },
+      },
     });
     const listed = await s.call('GET', '/v1/sys/mounts');
     const info = dataOf(listed)['kvv2/'] as Record<string, unknown>;
     expect(listed.json?.['kvv2/']).toEqual(info);
     expect(Object.keys(info)).toEqual([
-      'accessor', 'config', 'deprecation_status', 'description', 'external_entropy_access', 'local', 'options',
-      'plugin_version', 'running_plugin_version', 'running_sha256', 'seal_wrap', 'type', 'uuid',
+      'accessor',
+      'config',
+      'deprecation_status',
+      'description',
+      'external_entropy_access',
+      'local',
+      'options',
+      'plugin_version',
+      'running_plugin_version',
+      'running_sha256',
+      'seal_wrap',
+      'type',
+      'uuid',
     ]);
     expect(info).toMatchObject({
-      config: { default_lease_ttl: 3600, force_no_cache: false, listing_visibility: 'unauth', max_lease_ttl: 7200, passthrough_request_headers: ['X-A', 'X-B'] },
+      config: {
+        default_lease_ttl: 3600,
+        force_no_cache: false,
+        listing_visibility: 'unauth',
+        max_lease_ttl: 7200,
+        passthrough_request_headers: ['X-A', 'X-B'],
+      },
       description: 'for tests',
       local: true,
       seal_wrap: true,
@@ -132,7 +155,7 @@ describe('POST sys/mounts/<path> enables a KV v2 mount', () => {
     expect(Object.keys(dataOf(await s.call('GET', '/v1/sys/mounts')))).toEqual(['secret/', 'sys/', 'team/kv/']);
   });
 
-  it('refuses reserved paths with OpenBao\'s 403', async () => {
+  it("refuses reserved paths with OpenBao's 403", async () => {
     const s = await server();
     for (const path of ['sys', 'sys/other', 'auth', 'auth/kv', 'cubbyhole', 'identity', 'audit']) {
       const answer = await s.call('POST', `/v1/sys/mounts/${path}`, { body: KV2 });
@@ -155,7 +178,9 @@ describe('POST sys/mounts/<path> enables a KV v2 mount', () => {
       errors: ['secrets engine "pki" does not allow setting a version'],
     });
     expect((await s.call('POST', '/v1/sys/mounts/x', { body: {} })).json).toEqual({ errors: ['backend type must be specified as a string'] });
-    expect((await s.call('POST', '/v1/sys/mounts/x', { body: { type: 'plugin' } })).json).toEqual({ errors: ['plugin_name must be provided for plugin backend'] });
+    expect((await s.call('POST', '/v1/sys/mounts/x', { body: { type: 'plugin' } })).json).toEqual({
+      errors: ['plugin_name must be provided for plugin backend'],
+    });
     const cubbyhole = await s.call('POST', '/v1/sys/mounts/c2', { body: { type: 'cubbyhole' } });
     expect(cubbyhole.status).toBe(403);
     expect(cubbyhole.json).toEqual({ errors: ['mount type of "cubbyhole" is not mountable'] });
@@ -168,7 +193,9 @@ describe('POST sys/mounts/<path> enables a KV v2 mount', () => {
 
   it('refuses bad TTLs in config as OpenBao does', async () => {
     const s = await server();
-    expect((await s.call('POST', '/v1/sys/mounts/x', { body: { type: 'kv-v2', config: { default_lease_ttl: '2h', max_lease_ttl: '1h' } } })).json).toEqual({
+    expect(
+      (await s.call('POST', '/v1/sys/mounts/x', { body: { type: 'kv-v2', config: { default_lease_ttl: '2h', max_lease_ttl: '1h' } } })).json,
+    ).toEqual({
       errors: ['given default lease TTL greater than given max lease TTL'],
     });
     expect((await s.call('POST', '/v1/sys/mounts/x', { body: { type: 'kv-v2', config: { default_lease_ttl: '9999h' } } })).json).toEqual({
@@ -286,10 +313,23 @@ describe('sys/mounts/<path>/tune', () => {
     const handler = recorder();
     const s = await server(handler);
     const before = await s.call('GET', '/v1/sys/mounts/secret/tune');
-    expect(dataOf(before)).toEqual({ default_lease_ttl: 2764800, description: 'key/value secret storage', force_no_cache: false, max_lease_ttl: 2764800, options: { version: '2' } });
+    expect(dataOf(before)).toEqual({
+      default_lease_ttl: 2764800,
+      description: 'key/value secret storage',
+      force_no_cache: false,
+      max_lease_ttl: 2764800,
+      options: { version: '2' },
+    });
 
     const tuned = await s.call('POST', '/v1/sys/mounts/secret/tune', {
-      body: { description: 'tuned', default_lease_ttl: '30m', max_lease_ttl: '1h', listing_visibility: 'hidden', audit_non_hmac_request_keys: 'a, b', options: { version: '2', extra: 'x' } },
+      body: {
+        description: 'tuned',
+        default_lease_ttl: '30m',
+        max_lease_ttl: '1h',
+        listing_visibility: 'hidden',
+        audit_non_hmac_request_keys: 'a, b',
+        options: { version: '2', extra: 'x' },
+      },
     });
     expect(tuned.status).toBe(204);
     expect(handler.saved.at(-1)?.change).toBe('tune');
@@ -330,7 +370,9 @@ describe('sys/mounts/<path>/tune', () => {
       errors: ['tune of path "nothing/" failed: no mount entry found'],
     });
     expect((await s.call('GET', '/v1/sys/mounts/nothing/tune')).json).toEqual({ errors: ['cannot fetch sysview for path "nothing/"'] });
-    expect((await s.call('POST', '/v1/sys/mounts/sys/tune', { body: { description: 'x' } })).json).toEqual({ errors: ['cannot tune parameter description of sys/'] });
+    expect((await s.call('POST', '/v1/sys/mounts/sys/tune', { body: { description: 'x' } })).json).toEqual({
+      errors: ['cannot tune parameter description of sys/'],
+    });
     // Upgrading to version 2 (bao kv enable-versioning) is a no-op on a KV v2 mount.
     expect((await s.call('POST', '/v1/sys/mounts/secret/tune', { body: { options: { version: '2' } } })).status).toBe(204);
     expect(dataOf(await s.call('GET', '/v1/sys/mounts/secret/tune')).description).toBe('key/value secret storage');
@@ -345,10 +387,18 @@ describe('POST sys/remount moves a mount with its data', () => {
     await s.call('POST', '/v1/old/data/app', { body: { data: { kept: true } } });
     const accessor = dataOf(await s.call('GET', '/v1/sys/mounts/old')).accessor;
 
-    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'old', to: 'secret' } })).json).toEqual({ errors: ['path already in use at "secret/"'] });
-    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'old', to: 'sys/x' } })).json).toEqual({ errors: ['cannot remount to destination sys/x/'] });
-    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'none', to: 'new' } })).json).toEqual({ errors: ['no matching mount at "none/"'] });
-    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'old' } })).json).toEqual({ errors: ["both 'from' and 'to' path must be specified as a string"] });
+    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'old', to: 'secret' } })).json).toEqual({
+      errors: ['path already in use at "secret/"'],
+    });
+    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'old', to: 'sys/x' } })).json).toEqual({
+      errors: ['cannot remount to destination sys/x/'],
+    });
+    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'none', to: 'new' } })).json).toEqual({
+      errors: ['no matching mount at "none/"'],
+    });
+    expect((await s.call('POST', '/v1/sys/remount', { body: { from: 'old' } })).json).toEqual({
+      errors: ["both 'from' and 'to' path must be specified as a string"],
+    });
 
     const moved = await s.call('POST', '/v1/sys/remount', { body: { from: 'old', to: 'new/place' } });
     expect(moved.status).toBe(200);

@@ -8,8 +8,19 @@ import { FORMAT_FLAG } from './kv-shared.js';
 export const SERVER_GROUP: FlagGroup = {
   title: 'Server',
   flags: [
-    { name: 'address', kind: 'string', placeholder: 'URL', description: 'The server. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).' },
-    { name: 'namespace', kind: 'string', aliases: ['ns'], placeholder: 'NS', description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.' },
+    {
+      name: 'address',
+      kind: 'string',
+      placeholder: 'URL',
+      description: 'The server. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).',
+    },
+    {
+      name: 'namespace',
+      kind: 'string',
+      aliases: ['ns'],
+      placeholder: 'NS',
+      description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.',
+    },
   ],
 };
 
@@ -31,7 +42,8 @@ export class ApiClient {
 
   constructor(ctx: CommandContext, flags: ParsedFlags) {
     const address = flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
-    if (address === undefined) throw new CliError('no server: set BAO_ADDR (or VAULT_ADDR, or -address); policies and tokens live on a server (kv2 server)');
+    if (address === undefined)
+      throw new CliError('no server: set BAO_ADDR (or VAULT_ADDR, or -address); policies and tokens live on a server (kv2 server)');
     const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
     if (token === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN)');
     this.#address = address.replace(/\/+$/, '');
@@ -72,6 +84,8 @@ export class ApiClient {
     const answer = await this.request(method, path, body);
     if (answer.status >= 200 && answer.status < 300) return answer;
     const errors = Array.isArray(answer.body?.errors) ? (answer.body.errors as unknown[]).map(String) : [];
-    throw new CliError(`Error ${action}: Error making API request.\n\nURL: ${method} ${displayAddress(this.#address)}/v1/${path}\nCode: ${answer.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`);
+    throw new CliError(
+      `Error ${action}: Error making API request.\n\nURL: ${method} ${displayAddress(this.#address)}/v1/${path}\nCode: ${answer.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`,
+    );
   }
 }

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_MOUNT_CONFIG, deleteKeysUnder, KvError, type BaseKeyValueStore, type MountConfig } from '@kv2/core';
 import { SETTING_FIELDS } from '@kv2/core/wire';
-import { behaviours, modelProperties, runConformance, ScopedKeyValueStore, type ConformanceReport, type ConformanceTarget, type Capability } from '@kv2/conformance';
+import {
+  behaviours,
+  modelProperties,
+  runConformance,
+  ScopedKeyValueStore,
+  type ConformanceReport,
+  type ConformanceTarget,
+  type Capability,
+} from '@kv2/conformance';
 import { maskToken } from '@kv2/openbao';
 import { displayAddress, env, openStore } from '../backend.js';
 import { CallGate, gatedStore } from '../check-scope.js';
@@ -67,18 +75,50 @@ Behaviours that need a controllable clock run only against local stores and are 
       title: 'Command options',
       flags: [
         { name: 'address', kind: 'string', placeholder: 'URL', description: 'The server (or give ADDRESS). Default: BAO_ADDR, else VAULT_ADDR.' },
-        { name: 'token', kind: 'string', placeholder: 'TOKEN', description: 'The token. Default: BAO_TOKEN, else VAULT_TOKEN (prefer these: flags show up in ps and shell history).' },
-        { name: 'namespace', kind: 'string', aliases: ['ns'], placeholder: 'NS', description: 'Namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.' },
+        {
+          name: 'token',
+          kind: 'string',
+          placeholder: 'TOKEN',
+          description: 'The token. Default: BAO_TOKEN, else VAULT_TOKEN (prefer these: flags show up in ps and shell history).',
+        },
+        {
+          name: 'namespace',
+          kind: 'string',
+          aliases: ['ns'],
+          placeholder: 'NS',
+          description: 'Namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.',
+        },
         { name: 'mount', kind: 'string', placeholder: 'MOUNT', defaultText: 'secret', description: 'The KV v2 mount to test.' },
-        { name: 'filter', kind: 'list', placeholder: 'TEXT', description: 'Run only behaviours whose name contains TEXT (case-insensitive; repeatable).' },
-        { name: 'num-runs', kind: 'int', placeholder: 'N', defaultText: String(CHECK_NUM_RUNS), description: 'Runs of each model-based property (0 skips them).' },
-        { name: 'seed', kind: 'int', placeholder: 'N', description: 'fast-check seed for the model-based properties (the report prints the one used).' },
+        {
+          name: 'filter',
+          kind: 'list',
+          placeholder: 'TEXT',
+          description: 'Run only behaviours whose name contains TEXT (case-insensitive; repeatable).',
+        },
+        {
+          name: 'num-runs',
+          kind: 'int',
+          placeholder: 'N',
+          defaultText: String(CHECK_NUM_RUNS),
+          description: 'Runs of each model-based property (0 skips them).',
+        },
+        {
+          name: 'seed',
+          kind: 'int',
+          placeholder: 'N',
+          description: 'fast-check seed for the model-based properties (the report prints the one used).',
+        },
         { name: 'allow-mount-config', kind: 'bool', description: "Allow changing the mount's config (saved first and restored afterwards)." },
         { name: 'list', kind: 'bool', description: 'Print the names of all behaviours and properties, then exit.' },
         { name: 'verbose', kind: 'bool', aliases: ['v'], description: 'Also print the time each passing behaviour took.' },
       ],
     },
-    { title: 'Output', flags: [{ name: 'format', kind: 'string', placeholder: 'table|json', defaultText: 'table', description: 'A readable report, or the report as JSON.' }] },
+    {
+      title: 'Output',
+      flags: [
+        { name: 'format', kind: 'string', placeholder: 'table|json', defaultText: 'table', description: 'A readable report, or the report as JSON.' },
+      ],
+    },
   ],
   async run(ctx, flags) {
     const args = positionals(flags, this.name, 0, 1);
@@ -151,7 +191,12 @@ Behaviours that need a controllable clock run only against local stores and are 
     const removeHandler = ctx.onSignal(onInterrupt);
     let report: ConformanceReport | undefined;
     try {
-      const run = runConformance(target, { numRuns, model: numRuns > 0, ...(seed === undefined ? {} : { seed }), ...(filter === undefined ? {} : { filter }) });
+      const run = runConformance(target, {
+        numRuns,
+        model: numRuns > 0,
+        ...(seed === undefined ? {} : { seed }),
+        ...(filter === undefined ? {} : { filter }),
+      });
       const outcome = await Promise.race([run, interruption]);
       if (outcome !== 'interrupted') report = outcome;
       else run.catch(() => {}); // it winds down on its own: every call is refused now
@@ -226,7 +271,8 @@ function printReport(ctx: CommandContext, report: ConformanceReport, verbose: bo
       ctx.stdout.line(`${style.red('FAIL')}  ${name}`);
       ctx.stdout.line(`      ${fail.error.split('\n').join('\n      ')}`);
     }
-    if (skip !== undefined) ctx.stdout.line(`${style.yellow('SKIP')}  ${name}  ${style.dim(`(${skip.missing.map((c) => SKIP_HINTS[c]).join('; ')})`)}`);
+    if (skip !== undefined)
+      ctx.stdout.line(`${style.yellow('SKIP')}  ${name}  ${style.dim(`(${skip.missing.map((c) => SKIP_HINTS[c]).join('; ')})`)}`);
   }
   const seconds = (report.durationMs / 1000).toFixed(1);
   const summary = `${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped in ${seconds} s (seed ${report.seed})`;

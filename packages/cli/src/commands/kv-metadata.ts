@@ -10,12 +10,32 @@ import { envelope } from '../output/wire.js';
 import { attempt, failed, kvFlagGroups, kvFormat, positionals, printFormatted, printWarnings, withKvStore, type KvFormat } from './kv-shared.js';
 
 const SETTINGS_FLAGS: readonly FlagSpec[] = [
-  { name: 'max-versions', kind: 'int', placeholder: 'N', description: 'Versions to keep (0: the mount\'s setting, default 10). Applies from the next write.' },
+  {
+    name: 'max-versions',
+    kind: 'int',
+    placeholder: 'N',
+    description: "Versions to keep (0: the mount's setting, default 10). Applies from the next write.",
+  },
   { name: 'cas-required', kind: 'bool', description: 'Require check-and-set (-cas) on every write of this key (-cas-required=false to turn off).' },
-  { name: 'delete-version-after', kind: 'duration', placeholder: 'DURATION', description: 'Soft-delete each version this long after it is written, e.g. 30s, 3h25m19s (0s: the mount\'s setting).' },
-  { name: 'custom-metadata', kind: 'map', placeholder: 'KEY=VALUE', description: 'Custom metadata (repeatable). metadata put replaces the whole map; metadata patch merges.' },
+  {
+    name: 'delete-version-after',
+    kind: 'duration',
+    placeholder: 'DURATION',
+    description: "Soft-delete each version this long after it is written, e.g. 30s, 3h25m19s (0s: the mount's setting).",
+  },
+  {
+    name: 'custom-metadata',
+    kind: 'map',
+    placeholder: 'KEY=VALUE',
+    description: 'Custom metadata (repeatable). metadata put replaces the whole map; metadata patch merges.',
+  },
   { name: 'metadata-cas-required', kind: 'bool', description: 'Require -metadata-cas on every metadata write of this key (OpenBao 2.4+).' },
-  { name: 'metadata-cas', kind: 'int', placeholder: 'N', description: 'Metadata check-and-set: only if the key\'s current_metadata_version is N (0 for a new key).' },
+  {
+    name: 'metadata-cas',
+    kind: 'int',
+    placeholder: 'N',
+    description: "Metadata check-and-set: only if the key's current_metadata_version is N (0 for a new key).",
+  },
 ];
 
 function settings(flags: ParsedFlags): MetadataUpdate {
@@ -46,34 +66,41 @@ function printMetadataWrite(ctx: CommandContext, path: string, warnings: readonl
 const metadataGet: CommandSpec = {
   name: 'kv metadata get',
   usage: '[flags] PATH',
-  summary: 'Show a key\'s metadata and the state of every version',
-  description: 'Prints the settings and history of the secret at PATH: current and oldest version, custom metadata, and each version\'s times.',
+  summary: "Show a key's metadata and the state of every version",
+  description: "Prints the settings and history of the secret at PATH: current and oldest version, custom metadata, and each version's times.",
   examples: ['kv2 kv metadata get secret/app/db', 'kv2 kv metadata get -format=json -mount=secret app/db'],
   flags: kvFlagGroups([]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
     const format = kvFormat(ctx, flags, this.name);
-    return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
-      const path = apiPath(target, 'metadata');
-      let wire: WireKeyMetadata;
-      try {
-        wire = encodeKeyMetadata(await store.readMetadata(target.key));
-      } catch (error) {
-        if (SecretNotFoundError.is(error)) throw new NotFoundError(`No value found at ${path}`);
-        failed(`reading ${path}`, error);
-      }
-      if (format !== 'table') return printFormatted(ctx, envelope(wire), format);
-      const { versions, ...rest } = wire;
-      ctx.stdout.line(pathHeader('Metadata Path', path));
-      ctx.stdout.line(headerForMap('Metadata', rest));
-      ctx.stdout.line(keyValueTable(rest));
-      for (const [number, state] of Object.entries(versions)) {
-        ctx.stdout.line();
-        ctx.stdout.line(headerForMap(`Version ${number}`, state));
-        ctx.stdout.line(keyValueTable(state));
-      }
-      return EXIT.ok;
-    }, { readOnly: true });
+    return withKvStore(
+      ctx,
+      flags,
+      this.name,
+      arg,
+      async (store, target) => {
+        const path = apiPath(target, 'metadata');
+        let wire: WireKeyMetadata;
+        try {
+          wire = encodeKeyMetadata(await store.readMetadata(target.key));
+        } catch (error) {
+          if (SecretNotFoundError.is(error)) throw new NotFoundError(`No value found at ${path}`);
+          failed(`reading ${path}`, error);
+        }
+        if (format !== 'table') return printFormatted(ctx, envelope(wire), format);
+        const { versions, ...rest } = wire;
+        ctx.stdout.line(pathHeader('Metadata Path', path));
+        ctx.stdout.line(headerForMap('Metadata', rest));
+        ctx.stdout.line(keyValueTable(rest));
+        for (const [number, state] of Object.entries(versions)) {
+          ctx.stdout.line();
+          ctx.stdout.line(headerForMap(`Version ${number}`, state));
+          ctx.stdout.line(keyValueTable(state));
+        }
+        return EXIT.ok;
+      },
+      { readOnly: true },
+    );
   },
 };
 
@@ -105,11 +132,17 @@ call changes nothing (as in OpenBao, it does not even create the key).`,
 const metadataPatch: CommandSpec = {
   name: 'kv metadata patch',
   usage: '[flags] PATH',
-  summary: 'Merge changes into an existing key\'s settings',
+  summary: "Merge changes into an existing key's settings",
   description: `Changes the settings given on the existing key at PATH. -custom-metadata entries are merged into
 the map and -remove-custom-metadata removes entries; other entries stay.`,
-  examples: ['kv2 kv metadata patch -max-versions=20 secret/app/db', 'kv2 kv metadata patch -custom-metadata=owner=ops -remove-custom-metadata=tier secret/app/db'],
-  flags: kvFlagGroups([...SETTINGS_FLAGS, { name: 'remove-custom-metadata', kind: 'list', placeholder: 'KEY', description: 'Remove this custom metadata entry (repeatable).' }]),
+  examples: [
+    'kv2 kv metadata patch -max-versions=20 secret/app/db',
+    'kv2 kv metadata patch -custom-metadata=owner=ops -remove-custom-metadata=tier secret/app/db',
+  ],
+  flags: kvFlagGroups([
+    ...SETTINGS_FLAGS,
+    { name: 'remove-custom-metadata', kind: 'list', placeholder: 'KEY', description: 'Remove this custom metadata entry (repeatable).' },
+  ]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
     const format = kvFormat(ctx, flags, this.name);

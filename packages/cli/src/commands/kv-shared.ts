@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { KvError, ServerError, TransportError, type BaseKeyValueStore } from '@kv2/core';
-import { BACKEND_GROUP, chooseBackend, describeBackend, displayAddress, env, forMount, openStore, resolveTarget, type BackendChoice } from '../backend.js';
+import {
+  BACKEND_GROUP,
+  chooseBackend,
+  describeBackend,
+  displayAddress,
+  env,
+  forMount,
+  openStore,
+  resolveTarget,
+  type BackendChoice,
+} from '../backend.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, NotFoundError, StoreCallError, UsageError } from '../errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from '../flags.js';
@@ -14,7 +24,8 @@ const MOUNT_FLAG: FlagSpec = {
   name: 'mount',
   kind: 'string',
   placeholder: 'MOUNT',
-  description: 'Where the KV v2 engine is mounted. With it, PATH is the key inside the mount; without it, PATH starts with the mount (secret/app/db).',
+  description:
+    'Where the KV v2 engine is mounted. With it, PATH is the key inside the mount; without it, PATH starts with the mount (secret/app/db).',
 };
 
 /** `-format`: bao's formats. */
@@ -38,11 +49,7 @@ export const FIELD_FLAG: FlagSpec = {
 
 /** The flag groups every kv command shows after its own. */
 export function kvFlagGroups(own: readonly FlagSpec[], output: readonly FlagSpec[] = [FORMAT_FLAG]): FlagGroup[] {
-  return [
-    { title: 'Command options', flags: [...own, MOUNT_FLAG] },
-    { title: 'Output', flags: output },
-    BACKEND_GROUP,
-  ];
+  return [{ title: 'Command options', flags: [...own, MOUNT_FLAG] }, { title: 'Output', flags: output }, BACKEND_GROUP];
 }
 
 /** The output format asked for (`check`): table or json; throws {@link UsageError} for anything else. */
@@ -92,7 +99,8 @@ export function printFormatted(ctx: CommandContext, value: unknown, format: Excl
 /** The positional arguments, checked against a count range; bao's messages. */
 export function positionals(flags: ParsedFlags, command: string, min: number, max: number): readonly string[] {
   const args = flags.positionals;
-  if (args.length < min) throw new UsageError(`not enough arguments (expected ${min === max ? min : `at least ${min}`}, got ${args.length})`, command);
+  if (args.length < min)
+    throw new UsageError(`not enough arguments (expected ${min === max ? min : `at least ${min}`}, got ${args.length})`, command);
   if (args.length > max) throw new UsageError(`too many arguments (expected ${max}, got ${args.length})`, command);
   return args;
 }
@@ -130,7 +138,10 @@ export async function withKvStore<T>(
     return await fn(opened.store, target);
   } catch (error) {
     if (error instanceof StoreCallError) {
-      error.where = mountChoice.kind === 'remote' ? `URL: ${error.method} ${displayAddress(mountChoice.address)}/v1/${error.path}` : `Store: ${describeLocal(ctx, mountChoice)}`;
+      error.where =
+        mountChoice.kind === 'remote'
+          ? `URL: ${error.method} ${displayAddress(mountChoice.address)}/v1/${error.path}`
+          : `Store: ${describeLocal(ctx, mountChoice)}`;
     }
     if (error instanceof NotFoundError && mountChoice.kind !== 'remote') {
       const defaulted = mountChoice.kind === 'file' && !flags.has('file') && env(ctx, 'KV2_FILE') === undefined;
@@ -169,7 +180,14 @@ export function failed(action: string, error: unknown, method?: string): never {
   if (!KvError.is(error)) throw error;
   const path = action.slice(action.lastIndexOf(' ') + 1);
   const errors = error instanceof ServerError && error.errors.length > 0 ? error.errors : [error.message];
-  throw new StoreCallError({ action, method: method ?? methodFor(action), path, status: error.status, errors, answered: !(error instanceof TransportError) });
+  throw new StoreCallError({
+    action,
+    method: method ?? methodFor(action),
+    path,
+    status: error.status,
+    errors,
+    answered: !(error instanceof TransportError),
+  });
 }
 
 function methodFor(action: string): string {
@@ -198,7 +216,13 @@ export function printWarnings(ctx: CommandContext, warnings: readonly string[]):
  *
  * @param kind - `map` when printing from the secret's data (kv get), `secret` from a response.
  */
-export function printField(ctx: CommandContext, data: Readonly<Record<string, unknown>>, field: string, format: KvFormat, kind: 'map' | 'secret' = 'secret'): number {
+export function printField(
+  ctx: CommandContext,
+  data: Readonly<Record<string, unknown>>,
+  field: string,
+  format: KvFormat,
+  kind: 'map' | 'secret' = 'secret',
+): number {
   if (!Object.hasOwn(data, field) || data[field] === null || data[field] === undefined) {
     ctx.stderr.line(`Field ${JSON.stringify(field)} not present in ${kind}`);
     return EXIT.failure;

@@ -8,7 +8,20 @@ import { apiPath, type KvTarget } from '../paths.js';
 import { headerForMap, keyValueTable, pathHeader, table } from '../output/table.js';
 import { encodeVersionMetadata } from '@kv2/core/wire';
 import { envelope, toJson, toYaml } from '../output/wire.js';
-import { FIELD_FLAG, FORMAT_FLAG, attempt, failed, kvFlagGroups, kvFormat, positionals, printField, printFormatted, printRaw, withKvStore, type KvFormat } from './kv-shared.js';
+import {
+  FIELD_FLAG,
+  FORMAT_FLAG,
+  attempt,
+  failed,
+  kvFlagGroups,
+  kvFormat,
+  positionals,
+  printField,
+  printFormatted,
+  printRaw,
+  withKvStore,
+  type KvFormat,
+} from './kv-shared.js';
 
 const DATA_HELP = `DATA is any number of key=value pairs (key=@file reads the value from a file, key=- from stdin),
 @file.json or - (a JSON object from a file or stdin). A repeated key collects its values in an array.`;
@@ -29,45 +42,61 @@ const get: CommandSpec = {
   summary: 'Read a secret (the latest version, or -version N)',
   description: `Reads a version of the secret at PATH and prints its metadata and data. A soft-deleted or
 destroyed version shows its metadata and no data (as bao does). With -field, prints one value raw.`,
-  examples: ['kv2 kv get secret/app/db', 'kv2 kv get -mount=secret -version=2 app/db', 'kv2 kv get -field=password secret/app/db', 'kv2 kv get -format=json secret/app/db'],
-  flags: kvFlagGroups([{ name: 'version', kind: 'int', placeholder: 'N', description: 'The version to read (default: the latest).' }], [FORMAT_FLAG, FIELD_FLAG]),
+  examples: [
+    'kv2 kv get secret/app/db',
+    'kv2 kv get -mount=secret -version=2 app/db',
+    'kv2 kv get -field=password secret/app/db',
+    'kv2 kv get -format=json secret/app/db',
+  ],
+  flags: kvFlagGroups(
+    [{ name: 'version', kind: 'int', placeholder: 'N', description: 'The version to read (default: the latest).' }],
+    [FORMAT_FLAG, FIELD_FLAG],
+  ),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
     const format = kvFormat(ctx, flags, this.name);
     const version = flags.int('version');
     if (version !== undefined && version < 0) throw new UsageError('-version must be 0 (latest) or a positive version number', this.name);
     const field = flags.string('field');
-    return withKvStore(ctx, flags, this.name, arg, async (store, target) => {
-      const path = apiPath(target, 'data');
-      let data: JsonObject | null;
-      let metadata: VersionMetadata;
-      try {
-        const secret: Secret = await store.read(target.key, { version: version === 0 ? undefined : version });
-        ({ data, metadata } = secret);
-      } catch (error) {
-        if (!SecretNotFoundError.is(error)) failed(`reading ${path}`, error);
-        if (error.metadata === null) throw new NotFoundError(`No value found at ${path}`);
-        data = null;
-        metadata = error.metadata;
-      }
-      if (field !== undefined) {
-        if (data === null) throw new PlainError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
-        // bao: -field=data is the data's own "data" entry if it has one, else the whole data map.
-        if (field === 'data' && !Object.hasOwn(data, 'data')) return printRaw(ctx, data, format);
-        return printField(ctx, data, field, format, 'map');
-      }
-      const wire = encodeVersionMetadata(metadata);
-      if (format !== 'table') return printFormatted(ctx, envelope({ data, metadata: wire }), format);
-      ctx.stdout.line(pathHeader('Secret Path', path));
-      ctx.stdout.line(headerForMap('Metadata', wire));
-      ctx.stdout.line(keyValueTable(wire));
-      if (data !== null) {
-        ctx.stdout.line();
-        ctx.stdout.line(headerForMap('Data', data));
-        if (Object.keys(data).length > 0) ctx.stdout.line(keyValueTable(data));
-      }
-      return EXIT.ok;
-    }, { readOnly: true });
+    return withKvStore(
+      ctx,
+      flags,
+      this.name,
+      arg,
+      async (store, target) => {
+        const path = apiPath(target, 'data');
+        let data: JsonObject | null;
+        let metadata: VersionMetadata;
+        try {
+          const secret: Secret = await store.read(target.key, { version: version === 0 ? undefined : version });
+          ({ data, metadata } = secret);
+        } catch (error) {
+          if (!SecretNotFoundError.is(error)) failed(`reading ${path}`, error);
+          if (error.metadata === null) throw new NotFoundError(`No value found at ${path}`);
+          data = null;
+          metadata = error.metadata;
+        }
+        if (field !== undefined) {
+          if (data === null)
+            throw new PlainError(`No data found at ${path} (version ${metadata.version} is ${metadata.destroyed ? 'destroyed' : 'deleted'})`);
+          // bao: -field=data is the data's own "data" entry if it has one, else the whole data map.
+          if (field === 'data' && !Object.hasOwn(data, 'data')) return printRaw(ctx, data, format);
+          return printField(ctx, data, field, format, 'map');
+        }
+        const wire = encodeVersionMetadata(metadata);
+        if (format !== 'table') return printFormatted(ctx, envelope({ data, metadata: wire }), format);
+        ctx.stdout.line(pathHeader('Secret Path', path));
+        ctx.stdout.line(headerForMap('Metadata', wire));
+        ctx.stdout.line(keyValueTable(wire));
+        if (data !== null) {
+          ctx.stdout.line();
+          ctx.stdout.line(headerForMap('Data', data));
+          if (Object.keys(data).length > 0) ctx.stdout.line(keyValueTable(data));
+        }
+        return EXIT.ok;
+      },
+      { readOnly: true },
+    );
   },
 };
 
@@ -82,9 +111,19 @@ With -cas N the write happens only if the current version is N (0: only if the s
     'kv2 kv put secret/app/db user=app password=s3cret',
     'kv2 kv put -mount=secret -cas=1 app/db password=rotated',
     'kv2 kv put secret/app/tls cert=@cert.pem',
-    "echo '{\"user\":\"app\",\"port\":5432}' | kv2 kv put secret/app/db -",
+    'echo \'{"user":"app","port":5432}\' | kv2 kv put secret/app/db -',
   ],
-  flags: kvFlagGroups([{ name: 'cas', kind: 'int', placeholder: 'N', description: 'Check-and-set: write only if the current version is N (0 = only if new). Default: no check.' }], [FORMAT_FLAG, FIELD_FLAG]),
+  flags: kvFlagGroups(
+    [
+      {
+        name: 'cas',
+        kind: 'int',
+        placeholder: 'N',
+        description: 'Check-and-set: write only if the current version is N (0 = only if new). Default: no check.',
+      },
+    ],
+    [FORMAT_FLAG, FIELD_FLAG],
+  ),
   async run(ctx, flags) {
     const args = positionals(flags, this.name, 1, Infinity);
     if (args.length === 1) throw new UsageError('must supply data (key=value, @file.json or -)', this.name);
@@ -109,12 +148,21 @@ const patch: CommandSpec = {
 version (a JSON merge patch: nested objects merge, null removes a key). ${DATA_HELP}
 -remove-data KEY removes a top-level key. -method rw reads, merges locally and writes with
 check-and-set instead of sending a PATCH.`,
-  examples: ['kv2 kv patch secret/app/db password=rotated', 'kv2 kv patch -cas=3 secret/app/db port=6432', 'kv2 kv patch -remove-data=legacy secret/app/db'],
+  examples: [
+    'kv2 kv patch secret/app/db password=rotated',
+    'kv2 kv patch -cas=3 secret/app/db port=6432',
+    'kv2 kv patch -remove-data=legacy secret/app/db',
+  ],
   flags: kvFlagGroups(
     [
       { name: 'cas', kind: 'int', placeholder: 'N', description: 'Check-and-set: patch only if the current version is N. 0 or absent: no check.' },
       { name: 'remove-data', kind: 'list', placeholder: 'KEY', description: 'Remove this top-level key (repeatable).' },
-      { name: 'method', kind: 'string', placeholder: 'patch|rw', description: 'patch (default): the store\'s native merge patch; rw: read, merge, write with check-and-set.' },
+      {
+        name: 'method',
+        kind: 'string',
+        placeholder: 'patch|rw',
+        description: "patch (default): the store's native merge patch; rw: read, merge, write with check-and-set.",
+      },
     ],
     [FORMAT_FLAG, FIELD_FLAG],
   ),
@@ -134,7 +182,10 @@ check-and-set instead of sending a PATCH.`,
       let metadata: VersionMetadata;
       try {
         // `rw` is the read → merge → write-with-cas that BaseKeyValueStore implements for every store.
-        metadata = method === 'rw' ? await BaseKeyValueStore.prototype.patch.call(store, target.key, changes, options) : await store.patch(target.key, changes, options);
+        metadata =
+          method === 'rw'
+            ? await BaseKeyValueStore.prototype.patch.call(store, target.key, changes, options)
+            : await store.patch(target.key, changes, options);
       } catch (error) {
         if (!SecretNotFoundError.is(error)) failed(`writing data to ${path}`, error, method === 'rw' ? 'PUT' : 'PATCH');
         // bao's rw pre-read reports the missing secret.
@@ -161,7 +212,9 @@ const del: CommandSpec = {
 Deleted versions can be restored with kv undelete; to remove data for good use kv destroy, and to
 remove the secret with all its history, kv metadata delete.`,
   examples: ['kv2 kv delete secret/app/db', 'kv2 kv delete -versions=1,2 secret/app/db'],
-  flags: kvFlagGroups([{ name: 'versions', kind: 'list', placeholder: 'N,N', description: 'The versions to delete (comma-separated or repeated). Default: the latest.' }]),
+  flags: kvFlagGroups([
+    { name: 'versions', kind: 'list', placeholder: 'N,N', description: 'The versions to delete (comma-separated or repeated). Default: the latest.' },
+  ]),
   async run(ctx, flags) {
     const [arg] = positionals(flags, this.name, 1, 1) as [string];
     const format = kvFormat(ctx, flags, this.name);
@@ -196,7 +249,9 @@ function versionsCommand(operation: 'undelete' | 'destroy', summary: string, des
     summary,
     description,
     examples: [`kv2 kv ${operation} -versions=2 secret/app/db`, `kv2 kv ${operation} -mount=secret -versions=1,2 app/db`],
-    flags: kvFlagGroups([{ name: 'versions', kind: 'list', placeholder: 'N,N', description: `The versions to ${operation} (comma-separated or repeated). Required.` }]),
+    flags: kvFlagGroups([
+      { name: 'versions', kind: 'list', placeholder: 'N,N', description: `The versions to ${operation} (comma-separated or repeated). Required.` },
+    ]),
     async run(ctx, flags) {
       const [arg] = positionals(flags, this.name, 1, 1) as [string];
       const format = kvFormat(ctx, flags, this.name);
@@ -249,7 +304,12 @@ Nothing there is "No value found" (exit code 1), as in bao. -format json prints 
         }
         if (keys.length === 0) throw new NotFoundError(`No value found at ${path}`);
         if (format !== 'table') return printFormatted(ctx, keys, format);
-        ctx.stdout.line(table(['Keys'], keys.map((key) => [key])));
+        ctx.stdout.line(
+          table(
+            ['Keys'],
+            keys.map((key) => [key]),
+          ),
+        );
         return EXIT.ok;
       },
       { readOnly: true },
@@ -260,7 +320,7 @@ Nothing there is "No value found" (exit code 1), as in bao. -format json prints 
 const rollback: CommandSpec = {
   name: 'kv rollback',
   usage: '[flags] -version=N PATH',
-  summary: 'Write an earlier version\'s data as a new version',
+  summary: "Write an earlier version's data as a new version",
   description: `Restores version N of the secret at PATH by writing its data as a new version, with
 check-and-set on the current version (as bao does): if the current version is 5 and you roll back
 to 2, the data of version 2 becomes version 6. Deleted or destroyed versions cannot be rolled back to.`,

@@ -12,13 +12,29 @@ import { sanitizePath } from '../paths.js';
 // `bao secrets …`, against any OpenBao, Vault or kv2 server.
 
 const SERVER_FLAGS: readonly FlagSpec[] = [
-  { name: 'address', kind: 'string', placeholder: 'URL', description: 'The server. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).' },
-  { name: 'namespace', kind: 'string', aliases: ['ns'], placeholder: 'NS', description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.' },
+  {
+    name: 'address',
+    kind: 'string',
+    placeholder: 'URL',
+    description: 'The server. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).',
+  },
+  {
+    name: 'namespace',
+    kind: 'string',
+    aliases: ['ns'],
+    placeholder: 'NS',
+    description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.',
+  },
 ];
 
 const TUNE_FLAGS: readonly FlagSpec[] = [
   { name: 'description', kind: 'string', placeholder: 'TEXT', description: 'A human-friendly description of the mount.' },
-  { name: 'default-lease-ttl', kind: 'string', placeholder: 'DURATION', description: 'The default lease TTL (kv2 issues no leases; recorded and shown).' },
+  {
+    name: 'default-lease-ttl',
+    kind: 'string',
+    placeholder: 'DURATION',
+    description: 'The default lease TTL (kv2 issues no leases; recorded and shown).',
+  },
   { name: 'max-lease-ttl', kind: 'string', placeholder: 'DURATION', description: 'The maximum lease TTL (recorded and shown).' },
   { name: 'listing-visibility', kind: 'string', placeholder: 'unauth|hidden', description: 'Whether the UI lists the mount.' },
   { name: 'audit-non-hmac-request-keys', kind: 'list', placeholder: 'KEY', description: 'Request keys audit devices would not HMAC (repeatable).' },
@@ -40,7 +56,11 @@ const ENABLE_FLAGS: readonly FlagSpec[] = [
 
 function groups(own: readonly FlagSpec[], output = false): FlagGroup[] {
   const list: FlagGroup[] = [{ title: 'Command options', flags: own }];
-  if (output) list.push({ title: 'Output', flags: [{ name: 'format', kind: 'string', placeholder: 'table|json', defaultText: 'table', description: 'Output format.' }] });
+  if (output)
+    list.push({
+      title: 'Output',
+      flags: [{ name: 'format', kind: 'string', placeholder: 'table|json', defaultText: 'table', description: 'Output format.' }],
+    });
   list.push({ title: 'Server', flags: SERVER_FLAGS });
   return list;
 }
@@ -53,7 +73,8 @@ interface Answer {
 /** Sends one request to the server the flags and environment name, with the token. */
 async function request(ctx: CommandContext, flags: ParsedFlags, method: string, path: string, body?: unknown): Promise<Answer> {
   const address = flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
-  if (address === undefined) throw new CliError('kv2 secrets talks to a server: set BAO_ADDR (or VAULT_ADDR, or -address) and BAO_TOKEN; start one with kv2 server');
+  if (address === undefined)
+    throw new CliError('kv2 secrets talks to a server: set BAO_ADDR (or VAULT_ADDR, or -address) and BAO_TOKEN; start one with kv2 server');
   const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
   if (token === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
   const namespace = flags.string('namespace') ?? env(ctx, 'BAO_NAMESPACE', 'VAULT_NAMESPACE');
@@ -68,7 +89,12 @@ async function request(ctx: CommandContext, flags: ParsedFlags, method: string, 
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(60_000) });
+    response = await fetch(url, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
   } catch (error) {
     throw new CliError(`cannot reach ${displayAddress(address)}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -82,7 +108,9 @@ async function request(ctx: CommandContext, flags: ParsedFlags, method: string, 
   if (response.status >= 400) {
     const errors = Array.isArray(json?.errors) ? (json.errors as unknown[]).map((e) => (typeof e === 'string' ? e : JSON.stringify(e))) : [];
     const shown = `${method} ${displayAddress(address)}/v1/${path}`;
-    throw new ServerRefusal(`Error making API request.\n\nURL: ${shown}\nCode: ${response.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`);
+    throw new ServerRefusal(
+      `Error making API request.\n\nURL: ${shown}\nCode: ${response.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`,
+    );
   }
   return { status: response.status, json };
 }
@@ -209,7 +237,8 @@ const move: CommandSpec = {
   flags: groups([]),
   async run(ctx, flags) {
     const args = flags.positionals;
-    if (args.length !== 2) throw new UsageError(`${args.length < 2 ? 'Not enough' : 'Too many'} arguments (expected 2, got ${args.length})`, this.name);
+    if (args.length !== 2)
+      throw new UsageError(`${args.length < 2 ? 'Not enough' : 'Too many'} arguments (expected 2, got ${args.length})`, this.name);
     const from = `${sanitizePath(args[0] as string)}/`;
     const to = `${sanitizePath(args[1] as string)}/`;
     const answer = await failing('Error moving secrets engine', () => request(ctx, flags, 'POST', 'sys/remount', { from, to }));
@@ -225,7 +254,8 @@ const move: CommandSpec = {
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
-    if (status === 'failure') throw new CliError(`Failure! Error encountered moving secrets engine ${from} to ${to}, with migration ID ${String(id)}`);
+    if (status === 'failure')
+      throw new CliError(`Failure! Error encountered moving secrets engine ${from} to ${to}, with migration ID ${String(id)}`);
     ctx.stdout.line(`Success! Finished moving secrets engine ${from} to ${to}${typeof id === 'string' ? `, with migration ID ${id}` : ''}`);
     return EXIT.ok;
   },
@@ -253,21 +283,52 @@ const list: CommandSpec = {
       const ttl = (value: unknown): string => (value === 0 || value === undefined ? 'system' : goValue(value));
       ctx.stdout.line(
         table(
-          ['Path', 'Plugin', 'Accessor', 'Default TTL', 'Max TTL', 'Force No Cache', 'Replication', 'Seal Wrap', 'External Entropy Access', 'Options', 'Description', 'UUID'],
+          [
+            'Path',
+            'Plugin',
+            'Accessor',
+            'Default TTL',
+            'Max TTL',
+            'Force No Cache',
+            'Replication',
+            'Seal Wrap',
+            'External Entropy Access',
+            'Options',
+            'Description',
+            'UUID',
+          ],
           paths.map((path) => {
             const m = mounts[path] as Record<string, unknown>;
             const config = (m.config ?? {}) as Record<string, unknown>;
             const options = m.options === null || m.options === undefined ? '' : goValue(m.options);
-            return [path, goValue(m.type), goValue(m.accessor), ttl(config.default_lease_ttl), ttl(config.max_lease_ttl), goValue(config.force_no_cache ?? false), m.local === true ? 'local' : 'replicated', goValue(m.seal_wrap ?? false), goValue(m.external_entropy_access ?? false), options, goValue(m.description ?? ''), goValue(m.uuid ?? '')];
+            return [
+              path,
+              goValue(m.type),
+              goValue(m.accessor),
+              ttl(config.default_lease_ttl),
+              ttl(config.max_lease_ttl),
+              goValue(config.force_no_cache ?? false),
+              m.local === true ? 'local' : 'replicated',
+              goValue(m.seal_wrap ?? false),
+              goValue(m.external_entropy_access ?? false),
+              options,
+              goValue(m.description ?? ''),
+              goValue(m.uuid ?? ''),
+            ];
           }),
         ),
       );
       return EXIT.ok;
     }
-    ctx.stdout.line(table(['Path', 'Type', 'Accessor', 'Description'], paths.map((path) => {
-      const m = mounts[path] as Record<string, unknown>;
-      return [path, goValue(m.type), goValue(m.accessor), goValue(m.description ?? '')];
-    })));
+    ctx.stdout.line(
+      table(
+        ['Path', 'Type', 'Accessor', 'Description'],
+        paths.map((path) => {
+          const m = mounts[path] as Record<string, unknown>;
+          return [path, goValue(m.type), goValue(m.accessor), goValue(m.description ?? '')];
+        }),
+      ),
+    );
     return EXIT.ok;
   },
 };

@@ -27,10 +27,14 @@ export function generateToken(): string {
 
 /** Parses `host:port`, `[::1]:port` or `http://host:port`; port 0 picks a free port. */
 export function parseListenAddress(text: string, command: string): { host: string; port: number } {
-  const bare = text.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  const bare = text
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
   const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(bare);
   const port = match === null ? NaN : Number(match[2]);
-  if (match === null || port > 65_535) throw new UsageError(`invalid -address ${JSON.stringify(text)}: use host:port, e.g. 127.0.0.1:8200 (port 0 picks a free one)`, command);
+  if (match === null || port > 65_535)
+    throw new UsageError(`invalid -address ${JSON.stringify(text)}: use host:port, e.g. 127.0.0.1:8200 (port 0 picks a free one)`, command);
   return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
 }
 
@@ -178,19 +182,43 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     {
       title: 'Server options',
       flags: [
-        { name: 'address', kind: 'string', aliases: ['dev-listen-address'], placeholder: 'HOST:PORT', defaultText: DEFAULT_ADDRESS, description: 'Where to listen. Port 0 picks a free port (the banner shows it).' },
-        { name: 'token', kind: 'string', aliases: ['dev-root-token-id'], placeholder: 'TOKEN', description: 'The root token (default: KV2_TOKEN, else .kv2/token, else generated). Prefer KV2_TOKEN: flags show up in ps.' },
-        { name: 'mount', kind: 'list', placeholder: 'PATH', defaultText: 'secret', description: 'A KV v2 mount to serve (repeatable or comma-separated).' },
+        {
+          name: 'address',
+          kind: 'string',
+          aliases: ['dev-listen-address'],
+          placeholder: 'HOST:PORT',
+          defaultText: DEFAULT_ADDRESS,
+          description: 'Where to listen. Port 0 picks a free port (the banner shows it).',
+        },
+        {
+          name: 'token',
+          kind: 'string',
+          aliases: ['dev-root-token-id'],
+          placeholder: 'TOKEN',
+          description: 'The root token (default: KV2_TOKEN, else .kv2/token, else generated). Prefer KV2_TOKEN: flags show up in ps.',
+        },
+        {
+          name: 'mount',
+          kind: 'list',
+          placeholder: 'PATH',
+          defaultText: 'secret',
+          description: 'A KV v2 mount to serve (repeatable or comma-separated).',
+        },
         { name: 'memory', kind: 'bool', description: 'Keep the data in memory only (lost on stop).' },
         { name: 'dev', kind: 'bool', description: "bao's dev mode: the same as -memory (scripts that run bao server -dev work unchanged)." },
-        { name: 'dev-no-store-token', kind: 'bool', description: 'Accepted for bao scripts; kv2 never writes a token helper file (~/.vault-token) anyway.' },
+        {
+          name: 'dev-no-store-token',
+          kind: 'bool',
+          description: 'Accepted for bao scripts; kv2 never writes a token helper file (~/.vault-token) anyway.',
+        },
         { name: 'file', kind: 'string', placeholder: 'PATH', description: 'The data file (default: KV2_FILE, else .kv2/data.json).' },
         { name: 'quiet', kind: 'bool', description: 'Do not log server events on stderr.' },
         {
           name: 'auth-config',
           kind: 'string',
           placeholder: 'PATH',
-          description: 'Policies and tokens to create at start (JSON: {"policies": {NAME: TEXT or {"file": PATH}}, "tokens": [{"id", "policies", "ttl", …}]}).',
+          description:
+            'Policies and tokens to create at start (JSON: {"policies": {NAME: TEXT or {"file": PATH}}, "tokens": [{"id", "policies", "ttl", …}]}).',
         },
       ],
     },
@@ -202,7 +230,8 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     // bao's -dev: an in-memory server (kv2's -address and -token aliases cover -dev-listen-address
     // and -dev-root-token-id).
     const dev = flags.bool('dev') === true;
-    if (dev && flags.has('file')) throw new UsageError('-dev keeps the data in memory; it cannot be combined with -file (drop -dev to keep the data in a file)', this.name);
+    if (dev && flags.has('file'))
+      throw new UsageError('-dev keeps the data in memory; it cannot be combined with -file (drop -dev to keep the data in a file)', this.name);
     const choice = dev ? ({ kind: 'memory' } as const) : chooseLocalBackend(ctx, flags, this.name);
     const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
     const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
@@ -267,7 +296,9 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     } catch (error) {
       await kvServer.close();
       const code = (error as NodeJS.ErrnoException).code;
-      throw new CliError(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use (another server? try -address=127.0.0.1:0)' : error instanceof Error ? error.message : String(error)}`);
+      throw new CliError(
+        `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use (another server? try -address=127.0.0.1:0)' : error instanceof Error ? error.message : String(error)}`,
+      );
     }
 
     const style = ctx.stdout.style;
@@ -281,7 +312,9 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
       `        Address: ${url}`,
       `         Mounts: ${mounts.length === 0 ? 'none yet (kv2 secrets enable -path=secret kv-v2)' : `${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`}`,
       `        Storage: ${storage}`,
-      ...(choice.kind === 'file' ? [`    Mount table: ${displayPath(ctx, mountTablePath(choice.file))} (enable more: kv2 secrets enable -path=NAME kv-v2)`] : []),
+      ...(choice.kind === 'file'
+        ? [`    Mount table: ${displayPath(ctx, mountTablePath(choice.file))} (enable more: kv2 secrets enable -path=NAME kv-v2)`]
+        : []),
       `     Root Token: ${token}`,
       `                 (${origin})`,
       '',

@@ -9,7 +9,9 @@ import { outputFormat, positionals } from './kv-shared.js';
 
 /** Go's duration text with zero units trimmed (`768h`, `1h30m`), as bao prints token durations. */
 function human(seconds: number): string {
-  return formatDuration(seconds).replace(/(\d)h0m0s$/, '$1h').replace(/(\d)m0s$/, '$1m');
+  return formatDuration(seconds)
+    .replace(/(\d)h0m0s$/, '$1h')
+    .replace(/(\d)m0s$/, '$1m');
 }
 
 function quotedList(values: unknown): string {
@@ -19,7 +21,7 @@ function quotedList(values: unknown): string {
 const CREATE_FLAGS: FlagGroup = {
   title: 'Command options',
   flags: [
-    { name: 'policy', kind: 'list', placeholder: 'NAME', description: 'A policy for the token (repeatable). Default: the caller\'s policies.' },
+    { name: 'policy', kind: 'list', placeholder: 'NAME', description: "A policy for the token (repeatable). Default: the caller's policies." },
     { name: 'ttl', kind: 'duration', placeholder: 'DURATION', description: 'Initial TTL (e.g. 30m, 1h). Default: 768h.' },
     { name: 'explicit-max-ttl', kind: 'duration', placeholder: 'DURATION', description: 'A hard cap the token can never be renewed past.' },
     { name: 'use-limit', kind: 'int', placeholder: 'N', description: 'Number of requests the token may make (0 = unlimited).' },
@@ -40,7 +42,11 @@ const create: CommandSpec = {
   summary: 'Create a token with policies (bao token create)',
   description: `Creates a token, like bao token create: POST auth/token/create. A token created by a
 non-root token gets a subset of its creator's policies and is revoked with it.`,
-  examples: ['kv2 token create -policy=app', 'kv2 token create -policy=app -ttl=1h -use-limit=10', 'BAO_TOKEN=$(kv2 token create -policy=app -field=token)'],
+  examples: [
+    'kv2 token create -policy=app',
+    'kv2 token create -policy=app -ttl=1h -use-limit=10',
+    'BAO_TOKEN=$(kv2 token create -policy=app -field=token)',
+  ],
   flags: [CREATE_FLAGS, SERVER_GROUP, OUTPUT_GROUP],
   async run(ctx, flags) {
     const format = outputFormat(flags, this.name);
@@ -87,10 +93,14 @@ non-root token gets a subset of its creator's policies and is revoked with it.`,
 const lookup: CommandSpec = {
   name: 'token lookup',
   usage: '[flags] [TOKEN]',
-  summary: 'Show a token\'s properties (yours without TOKEN)',
+  summary: "Show a token's properties (yours without TOKEN)",
   description: 'Shows the properties of TOKEN, of the token behind -accessor, or of your own token, like bao token lookup.',
   examples: ['kv2 token lookup', 'kv2 token lookup -accessor ACCESSOR'],
-  flags: [{ title: 'Command options', flags: [{ name: 'accessor', kind: 'bool', description: 'TOKEN is an accessor.' }] }, SERVER_GROUP, OUTPUT_GROUP],
+  flags: [
+    { title: 'Command options', flags: [{ name: 'accessor', kind: 'bool', description: 'TOKEN is an accessor.' }] },
+    SERVER_GROUP,
+    OUTPUT_GROUP,
+  ],
   async run(ctx, flags) {
     const args = positionals(flags, this.name, 0, 1);
     const format = outputFormat(flags, this.name);

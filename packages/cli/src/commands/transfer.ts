@@ -13,7 +13,13 @@ import { Progress } from '../output/progress.js';
 import { exportRemote, importRemote } from '../snapshot-remote.js';
 import { positionals } from './kv-shared.js';
 
-const MOUNT: FlagSpec = { name: 'mount', kind: 'string', placeholder: 'MOUNT', defaultText: 'secret', description: 'The mount to export from or import into (locally, mounts other than secret are the files kv2 server -mount creates).' };
+const MOUNT: FlagSpec = {
+  name: 'mount',
+  kind: 'string',
+  placeholder: 'MOUNT',
+  defaultText: 'secret',
+  description: 'The mount to export from or import into (locally, mounts other than secret are the files kv2 server -mount creates).',
+};
 
 // A local store exposes the engine's atomic, validated snapshot calls.
 interface SnapshotStore extends BaseKeyValueStore {
@@ -46,7 +52,10 @@ async function withStore<T>(
     if (KvError.is(error)) throw new CliError(`${command} failed on the ${describeBackend(choice)}: ${error.message}`);
     // A server import or export names the key (or folder) it stopped at.
     if (error instanceof ItemFailedError && KvError.is(error.cause)) {
-      const done = command === 'import' ? `; ${count(error.completed, 'key')} ${error.completed === 1 ? 'was' : 'were'} imported before it stopped, the rest were not` : '';
+      const done =
+        command === 'import'
+          ? `; ${count(error.completed, 'key')} ${error.completed === 1 ? 'was' : 'were'} imported before it stopped, the rest were not`
+          : '';
       const where = error.label === '' ? 'the mount root' : JSON.stringify(error.label);
       throw new CliError(`${command} failed at ${where} on the ${describeBackend(choice)}: ${error.cause.message}${done}`);
     }
@@ -79,7 +88,11 @@ From a server, the snapshot holds what the API shows: metadata and every readabl
 of soft-deleted versions cannot be read through the API; those versions are left out (and counted).
 Up to -concurrency keys are read at once; the snapshot is the same whatever order they arrive in.
 A failed request stops the export (nothing is written) and names the key.`,
-  examples: ['kv2 export snapshot.json', 'kv2 export -latest-only > fixtures.json', 'BAO_ADDR=http://127.0.0.1:8200 kv2 export -mount=secret prod.json'],
+  examples: [
+    'kv2 export snapshot.json',
+    'kv2 export -latest-only > fixtures.json',
+    'BAO_ADDR=http://127.0.0.1:8200 kv2 export -mount=secret prod.json',
+  ],
   flags: [
     {
       title: 'Command options',
@@ -96,39 +109,50 @@ A failed request stops the export (nothing is written) and names the key.`,
     const [file] = positionals(flags, this.name, 0, 1);
     const latestOnly = flags.bool('latest-only') === true;
     const concurrency = concurrencyFlag(flags, this.name);
-    return withStore(ctx, flags, this.name, async (store, choice) => {
-      const local = snapshotStore(store);
-      let document: StoreDocument;
-      let note = '';
-      if (local !== undefined) {
-        document = await local.exportDocument({ latestOnly });
-      } else {
-        const progress = new Progress(ctx.stderr, { enabled: flags.bool('progress') === true || ctx.stderr.isTTY, label: 'Exporting', unit: 'keys' });
-        progress.note('Exporting: listing the keys…');
-        const result = await exportRemote(store, { latestOnly, concurrency, onKey: (_path, done, total) => progress.update(done, total) });
-        progress.done();
-        document = result.document;
-        if (result.report.unreadable > 0) note += `; ${count(result.report.unreadable, 'soft-deleted version')} left out (their data is not readable through the API)`;
-        if (result.report.configUnreadable) note += '; the mount config was not readable, the snapshot has the defaults';
-      }
-      const json = `${JSON.stringify(document, null, 2)}\n`;
-      const summary = `Exported ${count(Object.keys(document.keys).length, 'key')} (${count(countVersions(document), 'version')}) from the ${describeBackend(choice)}${note}`;
-      if (file === undefined || file === '-') {
-        ctx.stdout.write(json);
-        if (ctx.stderr.isTTY || note !== '') ctx.stderr.line(summary);
-      } else {
-        // An existing file keeps its mode on open: narrow it to 0600 before the secrets go in.
-        const handle = await open(resolve(ctx.cwd, file), 'w', 0o600);
-        try {
-          await handle.chmod(0o600);
-          await handle.writeFile(json);
-        } finally {
-          await handle.close();
+    return withStore(
+      ctx,
+      flags,
+      this.name,
+      async (store, choice) => {
+        const local = snapshotStore(store);
+        let document: StoreDocument;
+        let note = '';
+        if (local !== undefined) {
+          document = await local.exportDocument({ latestOnly });
+        } else {
+          const progress = new Progress(ctx.stderr, {
+            enabled: flags.bool('progress') === true || ctx.stderr.isTTY,
+            label: 'Exporting',
+            unit: 'keys',
+          });
+          progress.note('Exporting: listing the keys…');
+          const result = await exportRemote(store, { latestOnly, concurrency, onKey: (_path, done, total) => progress.update(done, total) });
+          progress.done();
+          document = result.document;
+          if (result.report.unreadable > 0)
+            note += `; ${count(result.report.unreadable, 'soft-deleted version')} left out (their data is not readable through the API)`;
+          if (result.report.configUnreadable) note += '; the mount config was not readable, the snapshot has the defaults';
         }
-        ctx.stderr.line(`${summary} to ${file}`);
-      }
-      return EXIT.ok;
-    }, true);
+        const json = `${JSON.stringify(document, null, 2)}\n`;
+        const summary = `Exported ${count(Object.keys(document.keys).length, 'key')} (${count(countVersions(document), 'version')}) from the ${describeBackend(choice)}${note}`;
+        if (file === undefined || file === '-') {
+          ctx.stdout.write(json);
+          if (ctx.stderr.isTTY || note !== '') ctx.stderr.line(summary);
+        } else {
+          // An existing file keeps its mode on open: narrow it to 0600 before the secrets go in.
+          const handle = await open(resolve(ctx.cwd, file), 'w', 0o600);
+          try {
+            await handle.chmod(0o600);
+            await handle.writeFile(json);
+          } finally {
+            await handle.close();
+          }
+          ctx.stderr.line(`${summary} to ${file}`);
+        }
+        return EXIT.ok;
+      },
+      true,
+    );
   },
 };
 
@@ -151,7 +175,11 @@ part-way stops the import once the keys in progress are done and names the key; 
 by then stay. The mount config is only written with -allow-mount-config.
 
 Progress goes to stderr on a terminal, or always with -progress.`,
-  examples: ['kv2 import snapshot.json', 'kv2 import -replace -file=test/fixtures.json fixtures.json', 'kv2 export | kv2 import -address=http://127.0.0.1:8200 -mount=secret'],
+  examples: [
+    'kv2 import snapshot.json',
+    'kv2 import -replace -file=test/fixtures.json fixtures.json',
+    'kv2 export | kv2 import -address=http://127.0.0.1:8200 -mount=secret',
+  ],
   flags: [
     {
       title: 'Command options',
@@ -195,7 +223,9 @@ Progress goes to stderr on a terminal, or always with -progress.`,
         progress.note(`Importing ${count(keys, 'key')} (${count(countVersions(document), 'version')}) in one step…`);
         await local.importDocument(document, { mode: replace ? 'replace' : 'merge' });
         progress.done();
-        ctx.stderr.line(`Imported ${count(keys, 'key')} (${count(countVersions(document), 'version')}) into the ${describeBackend(choice)} (${replace ? 'replaced its content' : 'merged'})`);
+        ctx.stderr.line(
+          `Imported ${count(keys, 'key')} (${count(countVersions(document), 'version')}) into the ${describeBackend(choice)} (${replace ? 'replaced its content' : 'merged'})`,
+        );
         return EXIT.ok;
       }
       if (replace) throw new UsageError('-replace works on local stores only; a server import adds to the mount and never removes keys', this.name);
@@ -209,7 +239,9 @@ Progress goes to stderr on a terminal, or always with -progress.`,
       progress.done();
       const skipped = report.skipped > 0 ? `; ${count(report.skipped, 'destroyed version')} skipped` : '';
       const config = allowConfig ? '' : '; mount config left unchanged (use -allow-mount-config to write it)';
-      ctx.stderr.line(`Imported ${count(report.keys, 'key')} (${count(report.versions, 'version')} written as new versions) into the ${describeBackend(choice)}${skipped}${config}`);
+      ctx.stderr.line(
+        `Imported ${count(report.keys, 'key')} (${count(report.versions, 'version')} written as new versions) into the ${describeBackend(choice)}${skipped}${config}`,
+      );
       return EXIT.ok;
     });
   },

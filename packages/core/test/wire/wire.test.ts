@@ -150,7 +150,9 @@ describe('response shapes (exact text, Go field order)', () => {
 
   it('mount config', () => {
     const config: MountConfig = { maxVersions: 0, casRequired: false, metadataCasRequired: true, deleteVersionAfter: -1 };
-    expect(goJson(encodeMountConfig(config))).toBe('{"cas_required":false,"delete_version_after":"-1s","max_versions":0,"metadata_cas_required":true}');
+    expect(goJson(encodeMountConfig(config))).toBe(
+      '{"cas_required":false,"delete_version_after":"-1s","max_versions":0,"metadata_cas_required":true}',
+    );
   });
 
   it("the response envelope: Go's struct order, escaped HTML characters, newline only from json.Encoder", () => {
@@ -250,7 +252,10 @@ describe('error texts', () => {
   });
 
   it('multierror round-trips any list of trimmed single-line messages', () => {
-    const message = fc.string({ minLength: 1 }).map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s !== '');
+    const message = fc
+      .string({ minLength: 1 })
+      .map((s) => s.replace(/\s+/g, ' ').trim())
+      .filter((s) => s !== '');
     fc.assert(
       fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), (messages) => {
         expect(multiErrorItems(formatMultiError(messages))).toEqual(messages);
@@ -275,7 +280,11 @@ const versionMetadata: fc.Arbitrary<VersionMetadata> = fc.record({
   destroyed: fc.boolean(),
   customMetadata,
 });
-const versionState: fc.Arbitrary<VersionState> = fc.record({ createdTime: date, deletionTime: fc.option(date, { nil: null }), destroyed: fc.boolean() });
+const versionState: fc.Arbitrary<VersionState> = fc.record({
+  createdTime: date,
+  deletionTime: fc.option(date, { nil: null }),
+  destroyed: fc.boolean(),
+});
 const settings: fc.Arbitrary<MountConfig> = fc.record({
   maxVersions: fc.nat({ max: 4_294_967_295 }),
   casRequired: fc.boolean(),

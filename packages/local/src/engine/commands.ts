@@ -43,9 +43,7 @@ export type CommandResults = OperationResults & SnapshotResults;
 export type CommandResult<C extends Command> = CommandResults[C['op']];
 
 /** One change to a document: a key replaced or removed, or the config replaced. */
-export type Change =
-  | { kind: 'key'; path: string; record: KeyRecord | null }
-  | { kind: 'config'; config: MountConfig };
+export type Change = { kind: 'key'; path: string; record: KeyRecord | null } | { kind: 'config'; config: MountConfig };
 
 /** What running a command produced: the caller's result and the changes to commit. */
 export interface Outcome<R> {

@@ -1,20 +1,7 @@
-import {
-  applyMergePatch,
-  CheckAndSetError,
-  getOwn,
-  ServerError,
-  SecretNotFoundError,
-  type OperationArgs,
-  type VersionMetadata,
-} from '@kv2/core';
+import { applyMergePatch, CheckAndSetError, getOwn, ServerError, SecretNotFoundError, type OperationArgs, type VersionMetadata } from '@kv2/core';
 import type { Outcome } from './commands.js';
 import type { KeyRecord, StoreDocument, VersionRecord } from './document.js';
-import {
-  addVersion,
-  isDeleted,
-  scheduledDeletionTime,
-  newKeyRecord,
-} from './lifecycle.js';
+import { addVersion, isDeleted, scheduledDeletionTime, newKeyRecord } from './lifecycle.js';
 import { listChildren, type ListingCache } from './listing.js';
 import { copyData, subkeysOf, versionMetadata } from './views.js';
 import { done, keyChange, requireRecord } from './outcome.js';
@@ -96,9 +83,7 @@ function changeVersions(
 
 export function softDelete(doc: StoreDocument, { path, versions }: OperationArgs['delete'], now: Date) {
   const iso = now.toISOString();
-  return changeVersions(doc, path, versions, (state) =>
-    state.destroyed || isDeleted(state, now) ? undefined : { ...state, deletionTime: iso },
-  );
+  return changeVersions(doc, path, versions, (state) => (state.destroyed || isDeleted(state, now) ? undefined : { ...state, deletionTime: iso }));
 }
 
 // Undelete restarts the delete_version_after timer from now, even for versions that were live.

@@ -103,5 +103,6 @@ const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-
 
 function timestamp(value: unknown, label: Label | string, field = ''): void {
   if (typeof value === 'string' && ISO_UTC.test(value)) return;
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) fail(typeof label === 'string' ? label : label(field), 'must be an ISO 8601 timestamp');
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+    fail(typeof label === 'string' ? label : label(field), 'must be an ISO 8601 timestamp');
 }

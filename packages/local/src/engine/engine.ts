@@ -1,25 +1,9 @@
 import { getOwn, InvalidRequestError, setOwn } from '@kv2/core';
-import type {
-  Change,
-  Command,
-  CommandResult,
-  CommandResults,
-  Outcome,
-} from './commands.js';
+import type { Change, Command, CommandResult, CommandResults, Outcome } from './commands.js';
 import type { StoreDocument } from './document.js';
 import type { ListingCache } from './listing.js';
 import { keyMetadata, mountConfig } from './views.js';
-import {
-  deleteLatest,
-  destroy,
-  list,
-  patch,
-  read,
-  softDelete,
-  subkeys,
-  undelete,
-  write,
-} from './data-commands.js';
+import { deleteLatest, destroy, list, patch, read, softDelete, subkeys, undelete, write } from './data-commands.js';
 import { patchMetadata, writeConfig, writeMetadata } from './metadata-commands.js';
 import { done, keyChange, requireRecord } from './outcome.js';
 import { exportDocument, importDocument } from './snapshot-commands.js';
@@ -110,5 +94,5 @@ function run(doc: StoreDocument, command: Command, now: Date, listings: ListingC
     default:
       throw new InvalidRequestError(`unknown operation ${JSON.stringify((command as { op: unknown }).op)}`);
   }
-    // Stryker restore all
+  // Stryker restore all
 }

@@ -1,11 +1,4 @@
-import {
-  checkedConfigUpdate,
-  CheckAndSetError,
-  getOwn,
-  setOwn,
-  type MountConfigUpdate,
-  type OperationArgs,
-} from '@kv2/core';
+import { checkedConfigUpdate, CheckAndSetError, getOwn, setOwn, type MountConfigUpdate, type OperationArgs } from '@kv2/core';
 import type { KeyRecord, StoreDocument } from './document.js';
 import { newKeyRecord } from './lifecycle.js';
 import { done, keyChange, requireRecord } from './outcome.js';
@@ -14,10 +7,8 @@ import { done, keyChange, requireRecord } from './outcome.js';
 // BaseKeyValueStore, which also answers updates and patches that change no field (OpenBao's
 // no-op fast path) without calling the engine.
 
-const CAS_REQUIRED_WARNING =
-  '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
-const METADATA_CAS_REQUIRED_WARNING =
-  '"metadata_cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+const CAS_REQUIRED_WARNING = '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+const METADATA_CAS_REQUIRED_WARNING = '"metadata_cas_required" set to false, but is mandated by backend config. This value will be ignored.';
 
 /** Metadata CAS: required by mount or key; a given value must match (0 for a new record). */
 function checkMetadataCas(record: KeyRecord | undefined, doc: StoreDocument, cas: number | undefined): void {

@@ -1,5 +1,14 @@
 import { isUtf8 } from 'node:buffer';
-import { describeJsonSyntaxError, EncryptionKeyError, getOwn, isPlainObject, setOwn, StoreCorruptedError, type JsonObject, type MountConfig } from '@kv2/core';
+import {
+  describeJsonSyntaxError,
+  EncryptionKeyError,
+  getOwn,
+  isPlainObject,
+  setOwn,
+  StoreCorruptedError,
+  type JsonObject,
+  type MountConfig,
+} from '@kv2/core';
 import type { KeyRecord, StoreDocument, VersionRecord } from '../engine/document.js';
 import type { DataCipher, EncryptionHeader, EncryptionSecret } from './encryption.js';
 import type { FileDocument, FileKeyRecord, FileVersion } from './file-format.js';
@@ -89,13 +98,19 @@ export class DocumentCodec {
     const journalSeq = file.journalSeq ?? 0;
     if (file.encryption === undefined) {
       if (this.#secret !== null) {
-        throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is not encrypted, but an encryption key was given`, 'encryption_key_invalid');
+        throw new EncryptionKeyError(
+          `store file ${JSON.stringify(this.#file)} is not encrypted, but an encryption key was given`,
+          'encryption_key_invalid',
+        );
       }
       const { format, config, keys } = file;
       return { doc: { format, config, keys }, encryption: null, journalSeq };
     }
     if (this.#secret === null) {
-      throw new EncryptionKeyError(`store file ${JSON.stringify(this.#file)} is encrypted; open it with its key or passphrase`, 'encryption_key_required');
+      throw new EncryptionKeyError(
+        `store file ${JSON.stringify(this.#file)} is encrypted; open it with its key or passphrase`,
+        'encryption_key_required',
+      );
     }
     const cipher = await this.#secret.unlock(file.encryption, this.#file);
     const encryption: FileEncryption = { header: file.encryption, cipher };

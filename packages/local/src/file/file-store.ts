@@ -168,7 +168,8 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     try {
       if (isMutation(command)) return (await this.#commits.submit(command)) as CommandResult<C>;
       const file = await this.#open();
-      const loaded = this.#loaded !== undefined && (this.#newest || this.#unchanged(file, this.#loaded)) ? this.#loaded : await this.#reload(file, false);
+      const loaded =
+        this.#loaded !== undefined && (this.#newest || this.#unchanged(file, this.#loaded)) ? this.#loaded : await this.#reload(file, false);
       return executeCommand(loaded.content.doc, command, this.#now(), loaded.listings).result;
     } catch (error) {
       throw storeErrorFrom(error, this.#file);

@@ -254,11 +254,9 @@ export class HeldLock {
 }
 
 function compromisedError(file: string, cause: unknown): StoreUnavailableError {
-  return new StoreUnavailableError(
-    `lost the lock on store file ${JSON.stringify(file)} during a write; nothing was written`,
-    'lock_compromised',
-    { cause },
-  );
+  return new StoreUnavailableError(`lost the lock on store file ${JSON.stringify(file)} during a write; nothing was written`, 'lock_compromised', {
+    cause,
+  });
 }
 
 function invalid(message: string): InvalidRequestError {

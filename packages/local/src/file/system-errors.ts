@@ -10,9 +10,13 @@ export function storeErrorFrom(error: unknown, file: string): unknown {
   if (KvError.is(error)) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return error;
-  return new StoreUnavailableError(`the store ${JSON.stringify(file)} cannot be used: ${REASONS[code] ?? 'the file system refused'} (${code}); nothing was changed`, 'store_inaccessible', {
-    cause: error,
-  });
+  return new StoreUnavailableError(
+    `the store ${JSON.stringify(file)} cannot be used: ${REASONS[code] ?? 'the file system refused'} (${code}); nothing was changed`,
+    'store_inaccessible',
+    {
+      cause: error,
+    },
+  );
 }
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -32,5 +36,8 @@ const REASONS: Readonly<Record<string, string>> = {
 
 /** The error for a store path that exists but is not a regular file (a FIFO would block every read). */
 export function notARegularFile(file: string): StoreUnavailableError {
-  return new StoreUnavailableError(`the store ${JSON.stringify(file)} cannot be used: it is not a regular file; nothing was changed`, 'store_inaccessible');
+  return new StoreUnavailableError(
+    `the store ${JSON.stringify(file)} cannot be used: it is not a regular file; nothing was changed`,
+    'store_inaccessible',
+  );
 }

@@ -128,7 +128,9 @@ function withPlaceholders(doc: Record<string, unknown>): StoreDocument {
       setOwn(
         placeheld,
         number,
-        sealed ? { createdTime: version['createdTime'], deletionTime: version['deletionTime'], destroyed: version['destroyed'], data: SEALED_PLACEHOLDER } : version,
+        sealed
+          ? { createdTime: version['createdTime'], deletionTime: version['deletionTime'], destroyed: version['destroyed'], data: SEALED_PLACEHOLDER }
+          : version,
       );
     }
     setOwn(view, path, { ...record, versions: placeheld });

@@ -47,10 +47,22 @@ describe('validateDocument', () => {
     ['a version above current', (d) => (d.keys['a/b']!.versions['9'] = d.keys['a/b']!.versions['2']!), /not a version number/],
     ['a version below oldest', (d) => (d.keys['a/b']!.oldestVersion = 2), /versions\[1\] is not a version number/],
     ['oldest above current', (d) => (d.keys['a/b']!.oldestVersion = 3), /oldestVersion is above currentVersion/],
-    ['max versions beyond uint32', (d) => ((d.config as { maxVersions: number }).maxVersions = 2 ** 32), /config.maxVersions must be an integer from 0 to 4294967295/],
+    [
+      'max versions beyond uint32',
+      (d) => ((d.config as { maxVersions: number }).maxVersions = 2 ** 32),
+      /config.maxVersions must be an integer from 0 to 4294967295/,
+    ],
     ['live data missing', (d) => delete d.keys['a/b']!.versions['2']!.data, /data is missing/],
-    ['a mount delete_version_after beyond Go\'s duration range', (d) => ((d.config as { deleteVersionAfter: number }).deleteVersionAfter = 9e15), /config.deleteVersionAfter must be an integer from -1 to 9223372036/],
-    ['a key delete_version_after beyond Go\'s duration range', (d) => (d.keys['m']!.deleteVersionAfter = 8.64e12), /deleteVersionAfter must be an integer from 0 to 9223372036/],
+    [
+      "a mount delete_version_after beyond Go's duration range",
+      (d) => ((d.config as { deleteVersionAfter: number }).deleteVersionAfter = 9e15),
+      /config.deleteVersionAfter must be an integer from -1 to 9223372036/,
+    ],
+    [
+      "a key delete_version_after beyond Go's duration range",
+      (d) => (d.keys['m']!.deleteVersionAfter = 8.64e12),
+      /deleteVersionAfter must be an integer from 0 to 9223372036/,
+    ],
     ['non-string custom metadata', (d) => (d.keys['m']!.customMetadata = { owner: 1 }), /values must be strings/],
   ])('rejects %s', (_name, mutate, message) => {
     expect(problem(mutate as (doc: Record<string, unknown>) => void)).toMatch(message);

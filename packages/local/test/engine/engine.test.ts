@@ -59,10 +59,19 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
     op: fc.constant('writeMetadata' as const),
     path: fc.constantFrom('a', 'b/c'),
-    update: fc.record({ maxVersions: fc.nat(3), customMetadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.string({ minLength: 1, maxLength: 3 })) }, { requiredKeys: [] }),
+    update: fc.record(
+      { maxVersions: fc.nat(3), customMetadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.string({ minLength: 1, maxLength: 3 })) },
+      { requiredKeys: [] },
+    ),
   }),
-  fc.record({ op: fc.constantFrom('deleteLatest' as const, 'deleteMetadata' as const, 'read' as const, 'readMetadata' as const, 'list' as const), path: fc.constantFrom('a', 'b/c', 'b') }),
-  fc.record({ op: fc.constant('writeConfig' as const), update: fc.record({ maxVersions: fc.integer({ min: -1, max: 3 }), casRequired: fc.boolean() }, { requiredKeys: [] }) }),
+  fc.record({
+    op: fc.constantFrom('deleteLatest' as const, 'deleteMetadata' as const, 'read' as const, 'readMetadata' as const, 'list' as const),
+    path: fc.constantFrom('a', 'b/c', 'b'),
+  }),
+  fc.record({
+    op: fc.constant('writeConfig' as const),
+    update: fc.record({ maxVersions: fc.integer({ min: -1, max: 3 }), casRequired: fc.boolean() }, { requiredKeys: [] }),
+  }),
 );
 
 describe('executeCommand', () => {

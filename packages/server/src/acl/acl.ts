@@ -231,13 +231,27 @@ export class Acl {
       if (path.startsWith(prefix) && (longest === undefined || prefix.length > longest.pattern.length)) longest = rule;
     }
     if (longest !== undefined) {
-      best = { rule: longest, firstWildcard: longest.pattern.length, glob: true, plusCount: 0, length: longest.pattern.length, pattern: `${longest.pattern}*` };
+      best = {
+        rule: longest,
+        firstWildcard: longest.pattern.length,
+        glob: true,
+        plusCount: 0,
+        length: longest.pattern.length,
+        pattern: `${longest.pattern}*`,
+      };
     }
     if (this.#segment.size === 0) return best?.rule;
     const parts = path.split('/');
     for (const rule of this.#segment.values()) {
       if (!segmentMatches(rule, parts)) continue;
-      const candidate: Candidate = { rule, firstWildcard: rule.firstWildcard, glob: rule.glob, plusCount: rule.plusCount, length: rule.length, pattern: rule.pattern };
+      const candidate: Candidate = {
+        rule,
+        firstWildcard: rule.firstWildcard,
+        glob: rule.glob,
+        plusCount: rule.plusCount,
+        length: rule.length,
+        pattern: rule.pattern,
+      };
       if (best === undefined || beats(candidate, best)) best = candidate;
     }
     return best?.rule;

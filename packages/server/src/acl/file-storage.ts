@@ -78,7 +78,10 @@ export function fileAuthStorage(options: FileAuthStorageOptions): AuthStorage {
     }
     if (cached !== undefined) return cached;
     const salt = randomBytes(16);
-    cached = { key: await scryptKey(encryption.passphrase, salt, SCRYPT.n, SCRYPT.r, SCRYPT.p), kdf: { kind: 'scrypt', salt: salt.toString('base64'), ...SCRYPT } };
+    cached = {
+      key: await scryptKey(encryption.passphrase, salt, SCRYPT.n, SCRYPT.r, SCRYPT.p),
+      kdf: { kind: 'scrypt', salt: salt.toString('base64'), ...SCRYPT },
+    };
     return cached;
   }
 

@@ -149,7 +149,9 @@ function parseBlock(written: string, body: unknown, text: string, now: Date): Pa
   if (!isObject(body)) throw new PolicyParseError(`path ${JSON.stringify(written)}: should be an object`);
   const invalid = Object.keys(body).filter((key) => !BLOCK_KEYS.has(key));
   if (invalid.length > 0) {
-    throw new PolicyParseError(formatMultiError(invalid.map((key) => `path ${JSON.stringify(written)}: invalid key ${JSON.stringify(key)} on line ${lineOf(text, key)}`)));
+    throw new PolicyParseError(
+      formatMultiError(invalid.map((key) => `path ${JSON.stringify(written)}: invalid key ${JSON.stringify(key)} on line ${lineOf(text, key)}`)),
+    );
   }
   const { pattern, kind } = normalisePattern(written);
   let bits = 0;
@@ -236,7 +238,8 @@ export async function parsePolicyText(text: string, now: Date = new Date()): Pro
   const document = await parseDocument(text);
   if (!isObject(document)) throw new PolicyParseError('does not contain a root object');
   const invalid = Object.keys(document).filter((key) => !TOP_KEYS.has(key));
-  if (invalid.length > 0) throw new PolicyParseError(formatMultiError(invalid.map((key) => `invalid key ${JSON.stringify(key)} on line ${lineOf(text, key)}`)));
+  if (invalid.length > 0)
+    throw new PolicyParseError(formatMultiError(invalid.map((key) => `invalid key ${JSON.stringify(key)} on line ${lineOf(text, key)}`)));
   if (document.path === undefined) return [];
   const rules: PathRule[] = [];
   for (const [written, body] of pathEntries(document.path)) {

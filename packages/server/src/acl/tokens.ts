@@ -142,7 +142,12 @@ export class AuthStore {
   }
 
   /** Stores a policy (already validated by the caller's parse); CAS as OpenBao. Returns an error text or null. */
-  async setPolicy(name: string, text: string, cas: number | undefined, options: { casRequired?: boolean; initial?: boolean } = {}): Promise<string | null> {
+  async setPolicy(
+    name: string,
+    text: string,
+    cas: number | undefined,
+    options: { casRequired?: boolean; initial?: boolean } = {},
+  ): Promise<string | null> {
     const rules = await parsePolicyText(text, this.now());
     const existing = this.#policies.get(name);
     const casRequired = (existing?.casRequired ?? false) || (options.casRequired ?? false);
@@ -151,7 +156,13 @@ export class AuthStore {
       if (cas === -1 && existing !== undefined) return 'check-and-set parameter set to -1 on existing entry';
       if (cas !== -1 && cas !== (existing?.version ?? 0)) return 'check-and-set parameter did not match the current version';
     }
-    this.#policies.set(name, { name, text, version: (existing?.version ?? 0) + 1, modified: this.now().toISOString(), casRequired: options.casRequired ?? false });
+    this.#policies.set(name, {
+      name,
+      text,
+      version: (existing?.version ?? 0) + 1,
+      modified: this.now().toISOString(),
+      casRequired: options.casRequired ?? false,
+    });
     this.#parsed.set(name, rules);
     this.#acls.clear();
     await this.#persist();

@@ -53,7 +53,8 @@ function okInjected(data: Record<string, unknown>, warnings: readonly string[] |
   const dataJson = sortedJson(data);
   const envelope = envelopeJson(dataJson, warnings, true);
   let top = '';
-  for (const [key, value] of Object.entries(JSON.parse(dataJson) as Record<string, unknown>)) top += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  for (const [key, value] of Object.entries(JSON.parse(dataJson) as Record<string, unknown>))
+    top += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
   return { status: 200, body: goEscape(`{${top}${envelope.slice(1)}`), json: true };
 }
 
@@ -103,7 +104,18 @@ export async function handlePolicies(op: Operation, rest: string, params: Params
     case 'read': {
       const textKey = legacy ? 'rules' : 'policy';
       if (name === 'root') {
-        return legacy ? okInjected({ name, rules: '' }) : ok(sortedJson({ name, policy: '', version: 0, cas_required: false, allow_slashes_in_identity_templates: false, allow_wildcards_in_identity_templates: false }));
+        return legacy
+          ? okInjected({ name, rules: '' })
+          : ok(
+              sortedJson({
+                name,
+                policy: '',
+                version: 0,
+                cas_required: false,
+                allow_slashes_in_identity_templates: false,
+                allow_wildcards_in_identity_templates: false,
+              }),
+            );
       }
       const policy = auth.getPolicy(name);
       if (policy === undefined) return errors(404, []);
@@ -128,7 +140,8 @@ export async function handlePolicies(op: Operation, rest: string, params: Params
         if (text !== undefined && text !== '') warnings.push("'rules' is deprecated, please use 'policy' instead");
       }
       if (text === undefined || text === '') return errors(400, ["'policy' parameter not supplied or empty"]);
-      if (param(params, 'ttl') !== undefined && param(params, 'expiration') !== undefined) return errors(400, ["cannot supply both 'expiration' and 'ttl' for policies"]);
+      if (param(params, 'ttl') !== undefined && param(params, 'expiration') !== undefined)
+        return errors(400, ["cannot supply both 'expiration' and 'ttl' for policies"]);
       text = decodeMaybeBase64(text);
       if (name !== rest) warnings.push(`policy name was converted to ${name}`);
       if (name === 'root' || name === 'response-wrapping') return errors(400, [`cannot update ${JSON.stringify(name)} policy`]);
@@ -173,7 +186,13 @@ function capabilitiesReply(acl: Acl, paths: readonly string[]): Reply {
 }
 
 /** `sys/capabilities-self`, `sys/capabilities`, `sys/capabilities-accessor` (POST/PUT). */
-export async function handleCapabilities(op: Operation, which: 'self' | 'token' | 'accessor', params: Params | null, caller: Caller, auth: AuthStore): Promise<Reply> {
+export async function handleCapabilities(
+  op: Operation,
+  which: 'self' | 'token' | 'accessor',
+  params: Params | null,
+  caller: Caller,
+  auth: AuthStore,
+): Promise<Reply> {
   if (op !== 'update') throw NOT_ALLOWED();
   const paths = pathsParam(params);
   if (paths.length === 0) return errors(400, ['paths must be supplied']);
@@ -275,7 +294,8 @@ function metaParam(params: Params | null): Record<string, string> | null {
       out[text.slice(0, eq)] = text.slice(eq + 1);
     }
   } else if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = converted(() => weakString(v, 'meta'), 'error converting input meta');
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      out[k] = converted(() => weakString(v, 'meta'), 'error converting input meta');
   } else {
     throw badMulti('error converting input meta');
   }
@@ -296,7 +316,8 @@ async function createToken(params: Params | null, caller: Caller, auth: AuthStor
   if (type === 'batch') return errors(400, ['batch tokens are not supported by this server']);
   if (type !== '' && type !== 'service') return errors(400, ["invalid 'token_type' value"]);
   const numUsesRaw = param(params, 'num_uses');
-  const numUses = numUsesRaw === undefined || numUsesRaw === null ? 0 : converted(() => weakInt(numUsesRaw, 'num_uses'), 'error converting input num_uses');
+  const numUses =
+    numUsesRaw === undefined || numUsesRaw === null ? 0 : converted(() => weakInt(numUsesRaw, 'num_uses'), 'error converting input num_uses');
   if (numUses < 0) return errors(400, ['number of uses cannot be negative']);
   if (stringParam(params, 'entity_alias')) return errors(400, ["'entity_alias' is only allowed in combination with token role"]);
   const sudo = hasSudo(caller, path);
@@ -315,7 +336,10 @@ async function createToken(params: Params | null, caller: Caller, auth: AuthStor
 
   const parentPolicies = sanitizePolicies(parent.policies);
   const requested = param(params, 'policies');
-  const noDefault = param(params, 'no_default_policy') === undefined ? false : converted(() => weakBool(param(params, 'no_default_policy')), 'error converting input no_default_policy');
+  const noDefault =
+    param(params, 'no_default_policy') === undefined
+      ? false
+      : converted(() => weakBool(param(params, 'no_default_policy')), 'error converting input no_default_policy');
   let policies: string[];
   if (requested === undefined || requested === null || commaList(requested, 'policies').length === 0) {
     policies = [...parentPolicies];
@@ -324,10 +348,12 @@ async function createToken(params: Params | null, caller: Caller, auth: AuthStor
     if (!sudo) {
       if (!policies.every((p) => parentPolicies.includes(p))) return errors(400, ['child policies must be subset of parent']);
     }
-    if (!policies.includes('root') && (sudo || parentPolicies.includes('default')) && !noDefault) policies = sanitizePolicies([...policies, 'default']);
+    if (!policies.includes('root') && (sudo || parentPolicies.includes('default')) && !noDefault)
+      policies = sanitizePolicies([...policies, 'default']);
   }
   if (noDefault) policies = policies.filter((p) => p !== 'default');
-  if (policies.includes('root') && !parentPolicies.includes('root')) return errors(400, ['root tokens may not be created without parent token being root']);
+  if (policies.includes('root') && !parentPolicies.includes('root'))
+    return errors(400, ['root tokens may not be created without parent token being root']);
   if (policies.includes('response-wrapping')) return errors(400, ['cannot assign policy "response-wrapping"']);
   for (const name of policies) if (!auth.policyExists(name)) warnings.push(`Policy ${JSON.stringify(name)} does not exist`);
 
@@ -347,7 +373,10 @@ async function createToken(params: Params | null, caller: Caller, auth: AuthStor
   } else {
     const wanted = ttl === 0 ? MAX_TTL : ttl;
     ttl = Math.min(wanted, cap);
-    if (wanted > cap) warnings.push(`TTL of ${JSON.stringify(goShort(wanted))} exceeded the effective max_ttl of ${JSON.stringify(goShort(cap))}; TTL value is capped accordingly`);
+    if (wanted > cap)
+      warnings.push(
+        `TTL of ${JSON.stringify(goShort(wanted))} exceeded the effective max_ttl of ${JSON.stringify(goShort(cap))}; TTL value is capped accordingly`,
+      );
   }
   if (isRoot && ttl === 0 && parent.expireTime !== null) return errors(400, ['expiring root tokens cannot create non-expiring root tokens']);
   const renewableRaw = param(params, 'renewable');
@@ -397,7 +426,9 @@ async function renewToken(entry: TokenEntry | undefined, clientToken: string, pa
   const left = Math.floor((entry.issueTime + cap * 1000 - now) / 1000);
   if (left <= 0) return errors(400, ['past the max TTL, cannot renew']);
   if (ttl > left) {
-    warnings.push(`TTL of ${JSON.stringify(goShort(ttl))} exceeded the effective max_ttl of ${JSON.stringify(goShort(left))}; TTL value is capped accordingly`);
+    warnings.push(
+      `TTL of ${JSON.stringify(goShort(ttl))} exceeded the effective max_ttl of ${JSON.stringify(goShort(left))}; TTL value is capped accordingly`,
+    );
     ttl = left;
   }
   await auth.renew(entry, ttl);

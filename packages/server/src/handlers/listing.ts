@@ -15,7 +15,7 @@ function join(prefix: string, name: string): string {
  * path-joining slip); kv2 always gives folders `{}` (see the README).
  */
 async function keyInfo(store: BaseKeyValueStore, prefix: string, keys: readonly string[]): Promise<Map<string, string>> {
-    const info = new Map<string, string>();
+  const info = new Map<string, string>();
   for (const key of keys) {
     if (key.endsWith('/')) {
       info.set(key, '{}');

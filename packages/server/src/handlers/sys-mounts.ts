@@ -120,7 +120,10 @@ export function mountInfo(record: MountRecord): Record<string, unknown> {
 /** TypeKVPairs: an object whose values become strings (weakly); null is empty. */
 function kvPairs(value: unknown, field: string): Record<string, string> {
   if (value === null || value === undefined) return {};
-  if (!isPlainObject(value)) throw badRequest(`Field validation failed: error converting input for field ${JSON.stringify(field)}: '' expected a map, got '${Array.isArray(value) ? 'slice' : typeof value}'`);
+  if (!isPlainObject(value))
+    throw badRequest(
+      `Field validation failed: error converting input for field ${JSON.stringify(field)}: '' expected a map, got '${Array.isArray(value) ? 'slice' : typeof value}'`,
+    );
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
     try {
@@ -203,7 +206,11 @@ function checkVersion(options: Record<string, string>): void {
 
 /** The tuning an enable's `config` gives (OpenBao's `APIMountConfig`, as far as kv2 keeps it). */
 function enableTuning(config: Record<string, unknown>): MountTuning {
-  const defaultLeaseTtl = ttl(configTtl(config.default_lease_ttl), 0, (m) => `unable to parse default TTL of ${configTtl(config.default_lease_ttl)}: ${m}`);
+  const defaultLeaseTtl = ttl(
+    configTtl(config.default_lease_ttl),
+    0,
+    (m) => `unable to parse default TTL of ${configTtl(config.default_lease_ttl)}: ${m}`,
+  );
   const maxLeaseTtl = ttl(configTtl(config.max_lease_ttl), 0, (m) => `unable to parse max TTL of ${configTtl(config.max_lease_ttl)}: ${m}`);
   if (maxLeaseTtl !== 0 && defaultLeaseTtl > maxLeaseTtl) throw badRequest('given default lease TTL greater than given max lease TTL');
   if (defaultLeaseTtl > SYSTEM_LEASE_TTL && maxLeaseTtl === 0) {
@@ -229,7 +236,7 @@ function rootOnly(namespace: string): void {
 }
 
 function requireChangeable(table: MountTable): void {
-  if (!table.changeable) throw badRequest('this kv2 server\'s mount table is fixed: it was started without run-time mounts');
+  if (!table.changeable) throw badRequest("this kv2 server's mount table is fixed: it was started without run-time mounts");
 }
 
 /** `POST sys/mounts/<path>`: enables a KV v2 mount. */
@@ -294,7 +301,13 @@ function readMount(mountPath: string, table: MountTable, namespace: string, sysI
 function readTune(mountPath: string, table: MountTable, namespace: string): Reply {
   const path = sanitize(mountPath);
   if (path.startsWith('sys/') && namespace === '') {
-    return injected({ default_lease_ttl: SYSTEM_LEASE_TTL, description: 'system endpoints used for control, policy and debugging', force_no_cache: false, max_lease_ttl: SYSTEM_LEASE_TTL, passthrough_request_headers: ['Accept'] });
+    return injected({
+      default_lease_ttl: SYSTEM_LEASE_TTL,
+      description: 'system endpoints used for control, policy and debugging',
+      force_no_cache: false,
+      max_lease_ttl: SYSTEM_LEASE_TTL,
+      passthrough_request_headers: ['Accept'],
+    });
   }
   const match = table.match(path, namespace);
   if (match === undefined) return errors(400, [`cannot fetch sysview for path ${JSON.stringify(path)}`]);
@@ -356,7 +369,8 @@ async function writeTune(mountPath: string, params: Params | null, table: MountT
   if (options !== undefined && Object.keys(options).length > 0) {
     if (Object.hasOwn(options, 'version')) {
       const requested = Number.parseInt(options.version ?? '', 10);
-      if (!/^[-+]?[0-9]+$/.test(options.version ?? '')) throw badRequest(`unable to parse options: strconv.ParseInt: parsing ${JSON.stringify(options.version)}: invalid syntax`);
+      if (!/^[-+]?[0-9]+$/.test(options.version ?? ''))
+        throw badRequest(`unable to parse options: strconv.ParseInt: parsing ${JSON.stringify(options.version)}: invalid syntax`);
       if (requested !== 1 && requested !== 2) throw badRequest(`invalid version provided: ${requested}`);
       if (requested < 2) throw badRequest('cannot downgrade mount from version 2');
     }
@@ -413,7 +427,12 @@ async function remount(params: Params | null, table: MountTable, namespace: stri
     if (source.startsWith(prefix)) throw badRequest(`cannot remount ${JSON.stringify(source)}`);
     if (target.startsWith(prefix)) throw badRequest(`cannot remount to destination ${target}`);
   }
-  if (target.slice(0, -1).split('/').some((s) => s === '' || s === '.' || s === '..')) {
+  if (
+    target
+      .slice(0, -1)
+      .split('/')
+      .some((s) => s === '' || s === '.' || s === '..')
+  ) {
     throw badRequest(`invalid destination mount: path '${to}' does not match cleaned path`);
   }
   rootOnly(namespace);
@@ -432,7 +451,7 @@ async function remount(params: Params | null, table: MountTable, namespace: stri
   if (migrations.size > MAX_MIGRATIONS) migrations.delete(migrations.keys().next().value as string);
   // OpenBao moves in the background and answers at once; kv2's move is done by now.
   return injected({ migration_id: id }, [
-    'Mount move has been queued. Progress will be reported in OpenBao\'s server log, tagged with the returned migration_id',
+    "Mount move has been queued. Progress will be reported in OpenBao's server log, tagged with the returned migration_id",
   ]);
 }
 

@@ -147,7 +147,9 @@ export function uiMount(op: Operation, path: string, table: MountTable, namespac
   const match = table.match(sanitized, namespace);
   // Like OpenBao, a token without any access under the mount gets the same answer as a path outside every mount.
   if (match === undefined || !acl.hasMountAccess(namespace === '' ? match.mount.prefix : `${namespace}/${match.mount.prefix}`)) {
-    return errors(403, [`preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(sanitized)}`]);
+    return errors(403, [
+      `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(sanitized)}`,
+    ]);
   }
   return ok(JSON.stringify(sortedObject([...Object.entries(kvMountInfo(match.mount)), ['path', match.mount.prefix]])));
 }
@@ -159,7 +161,12 @@ export function uiMount(op: Operation, path: string, table: MountTable, namespac
 export function uiMounts(op: Operation, table: MountTable, namespace: string, acl: Acl | undefined, info: SysInfo): Reply {
   if (op !== 'read') throw methodNotAllowed();
   const visible = (prefix: string): boolean => acl !== undefined && acl.hasMountAccess(namespace === '' ? prefix : `${namespace}/${prefix}`);
-  const secret = sortedObject(table.visible(namespace).filter((m) => visible(m.prefix)).map((m) => [m.prefix, kvMountInfo(m)]));
+  const secret = sortedObject(
+    table
+      .visible(namespace)
+      .filter((m) => visible(m.prefix))
+      .map((m) => [m.prefix, kvMountInfo(m)]),
+  );
   const auth = visible('auth/token/') ? { 'token/': tokenMountInfo(info) } : {};
   return ok(JSON.stringify({ auth, secret }));
 }
