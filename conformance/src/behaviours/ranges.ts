@@ -7,6 +7,8 @@ import { expectNotFound, expectUnchanged, seconds, snapshot, writeVersions } fro
 // limits changed after versions were already pruned.
 
 const UINT32_MAX = 4_294_967_295;
+// Go's time.Duration is int64 nanoseconds: 2562047h47m16s is the longest whole-second duration.
+const MAX_DURATION_SECONDS = 9_223_372_036;
 const INVALID = { code: 'invalid_parameter', status: 400 } as const;
 
 function versionNumbers(metadata: KeyMetadata): number[] {
@@ -124,6 +126,44 @@ export const rangeBehaviours: readonly Behaviour[] = [
       clock.advance(2000);
       await expectNotFound(kv.read('key', { version: 1 }), 'deleted', 'deleted a second after');
       assert.equal((await kv.read('mount')).data, { a: 1 }, 'the mount schedule is further out');
+    },
+  },
+  {
+    name: 'delete_version_after longer than a Go duration can hold (2562047h47m16s) is rejected, naming the field, and changes nothing',
+    requires: ['extensions', 'mountConfig'],
+    async run(ctx) {
+      const { kv, assert } = ctx;
+      await kv.write('k', { a: 1 });
+      await kv.writeMetadata('k', { deleteVersionAfter: MAX_DURATION_SECONDS });
+      assert.equal((await kv.readMetadata('k')).deleteVersionAfter, MAX_DURATION_SECONDS, 'the longest duration is accepted');
+      const before = await snapshot(ctx, ['k']);
+      const config = await kv.readConfig();
+      const tooLong = { ...INVALID, messageIncludes: 'delete_version_after' };
+      for (const value of [MAX_DURATION_SECONDS + 1, 8.64e12]) {
+        await assert.rejects(
+          kv.writeMetadata('k', { deleteVersionAfter: value }),
+          InvalidRequestError,
+          tooLong,
+          `writeMetadata deleteVersionAfter ${value}`,
+        );
+        await assert.rejects(
+          kv.patchMetadata('k', { deleteVersionAfter: value }),
+          InvalidRequestError,
+          tooLong,
+          `patchMetadata deleteVersionAfter ${value}`,
+        );
+        await assert.rejects(kv.writeConfig({ deleteVersionAfter: value }), InvalidRequestError, tooLong, `writeConfig deleteVersionAfter ${value}`);
+        await assert.rejects(
+          kv.writeConfig({ deleteVersionAfter: -value }),
+          InvalidRequestError,
+          tooLong,
+          `writeConfig deleteVersionAfter -${value}`,
+        );
+      }
+      await assert.rejects(kv.writeConfig({ deleteVersionAfter: 1.5 }), InvalidRequestError, tooLong, 'writeConfig deleteVersionAfter 1.5');
+      await assert.rejects(kv.writeMetadata('k', { deleteVersionAfter: 1.5 }), InvalidRequestError, tooLong, 'writeMetadata deleteVersionAfter 1.5');
+      await expectUnchanged(ctx, ['k'], before, 'after the rejected durations');
+      assert.equal(await kv.readConfig(), config, 'the mount config is unchanged');
     },
   },
 ];

@@ -7,10 +7,8 @@
  * `deletion_time <= now`. The only other effect is that a scheduled deletion takes effect at its
  * exact instant rather than one nanosecond after it.
  *
- * @param deletionTime - null (never), a Date, or an ISO 8601 string as stored.
+ * @param deletionTime - null (never) or the ISO 8601 string as stored.
  */
-export function isDeletedAt(deletionTime: Date | string | null, now: Date): boolean {
-  if (deletionTime === null) return false;
-  const time = typeof deletionTime === 'string' ? Date.parse(deletionTime) : deletionTime.getTime();
-  return time <= now.getTime();
+export function isDeletedAt(deletionTime: string | null, now: Date): boolean {
+  return deletionTime !== null && Date.parse(deletionTime) <= now.getTime();
 }

@@ -30,7 +30,7 @@ const NANOS_OVERFLOW = 2 ** 63;
 export function durationSeconds(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new InvalidRequestError(
-      `${field} must be whole seconds, got ${typeof value === 'number' ? String(value) : typeof value}`,
+      `${field} must be whole seconds, got ${typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value}`,
       'invalid_parameter',
     );
   }

@@ -82,17 +82,14 @@ export function booleanValue(value: unknown, field: string): boolean {
 
 /** A key-level `deleteVersionAfter`: whole seconds, never negative (OpenBao's message for negative). */
 export function keyDeleteAfter(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new InvalidRequestError(`delete_version_after must be whole seconds, got ${describe(value)}`, 'invalid_parameter');
-  }
-  durationSeconds(value, 'delete_version_after');
-  if (value < 0) {
+  const seconds = durationSeconds(value, 'delete_version_after');
+  if (seconds < 0) {
     throw new InvalidRequestError(
-      `${REQUEST_MESSAGES.fieldValidation}: error converting input for field "delete_version_after": cannot provide negative value '${value}'`,
+      `${REQUEST_MESSAGES.fieldValidation}: error converting input for field "delete_version_after": cannot provide negative value '${seconds}'`,
       'invalid_parameter',
     );
   }
-  return value;
+  return seconds;
 }
 
 /**
@@ -100,11 +97,8 @@ export function keyDeleteAfter(value: unknown): number {
  * returned as -1 (OpenBao stores and reports it as `-1s`).
  */
 export function mountDeleteAfter(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new InvalidRequestError('delete_version_after must be whole seconds', 'invalid_parameter');
-  }
-  durationSeconds(value, 'delete_version_after');
-  return value < 0 ? -1 : value;
+  const seconds = durationSeconds(value, 'delete_version_after');
+  return seconds < 0 ? -1 : seconds;
 }
 
 /** An options-style argument (metadata update or patch, config update) must be an object. */
