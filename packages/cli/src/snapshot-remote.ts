@@ -210,24 +210,47 @@ async function importKey(store: KvV2Store, path: string, record: KeyRecord, now:
     if (record.metadataCasRequired) update.metadataCasRequired = true;
     return update;
   };
-  let existing: KeyMetadata | null = null;
-  try {
-    await store.writeMetadata(path, settings(0));
-  } catch (error) {
-    if (!isCasMismatch(error, 'metadata_cas_mismatch')) throw error;
-    existing = await readMetadataOrNull(store, path);
-    await store.writeMetadata(path, settings(existing?.currentMetadataVersion ?? 0));
-  }
-  let current = existing?.currentVersion ?? 0;
-  // Whether `current` is known to be the key's version (read, or returned by a write).
-  let known = existing !== null;
   const numbers = Object.keys(record.versions)
     .map(Number)
     .sort((a, b) => a - b);
+  let existing: KeyMetadata | null = null;
+  let current = 0;
+  // Whether `current` is known to be the key's version (read, or returned by a write).
+  let known = false;
+  // A key with default settings that the server does not have yet needs no metadata request: its
+  // first version, written with cas 0, creates it with exactly those settings (one request a key
+  // instead of two). A key that exists already goes the long way, so its settings are replaced.
+  const first = numbers.map((n) => record.versions[String(n)] as VersionRecord).find((v) => v.data !== undefined);
+  let firstWritten: VersionRecord | undefined;
+  if (hasDefaultSettings(record) && first?.data !== undefined) {
+    try {
+      current = (await store.write(path, first.data, { cas: 0 })).version;
+      known = true;
+      firstWritten = first;
+    } catch (error) {
+      if (!isCasMismatch(error, 'cas_mismatch')) throw error;
+    }
+  }
+  if (firstWritten === undefined) {
+    try {
+      await store.writeMetadata(path, settings(0));
+    } catch (error) {
+      if (!isCasMismatch(error, 'metadata_cas_mismatch')) throw error;
+      existing = await readMetadataOrNull(store, path);
+      await store.writeMetadata(path, settings(existing?.currentMetadataVersion ?? 0));
+    }
+    current = existing?.currentVersion ?? 0;
+    known = existing !== null;
+  }
   for (const number of numbers) {
     const version = record.versions[String(number)] as VersionRecord;
     if (version.data === undefined) {
       skipped++;
+      continue;
+    }
+    if (version === firstWritten) {
+      if (isDeletedAt(version.deletionTime, now)) await store.delete(path, { versions: [current] });
+      versions++;
       continue;
     }
     try {
@@ -245,6 +268,18 @@ async function importKey(store: KvV2Store, path: string, record: KeyRecord, now:
     versions++;
   }
   return { versions, skipped };
+}
+
+/** True when a key's settings are what a key created by its first write gets. */
+function hasDefaultSettings(record: KeyRecord): boolean {
+  const custom = record.customMetadata;
+  return (
+    record.maxVersions === 0 &&
+    !record.casRequired &&
+    !record.metadataCasRequired &&
+    record.deleteVersionAfter === 0 &&
+    (custom === null || Object.keys(custom).length === 0)
+  );
 }
 
 function isCasMismatch(error: unknown, code: 'cas_mismatch' | 'metadata_cas_mismatch'): boolean {
