@@ -13,10 +13,10 @@ export function validateDocument(value: unknown): StoreDocument {
     fail('format', `unknown format version ${JSON.stringify(doc.format)} (this kv2 reads ${DOCUMENT_FORMAT})`);
   }
   const config = object(doc.config, 'config');
-  integer(config.maxVersions, 'config.maxVersions', '', 0, UINT32_MAX);
-  boolean(config.casRequired, 'config.casRequired');
-  boolean(config.metadataCasRequired, 'config.metadataCasRequired');
-  integer(config.deleteVersionAfter, 'config.deleteVersionAfter', '', -1, MAX_DURATION_SECONDS);
+  integer(config.maxVersions, null, null, '.maxVersions', 0, UINT32_MAX);
+  boolean(config.casRequired, null, null, '.casRequired');
+  boolean(config.metadataCasRequired, null, null, '.metadataCasRequired');
+  integer(config.deleteVersionAfter, null, null, '.deleteVersionAfter', -1, MAX_DURATION_SECONDS);
   const keys = object(doc.keys, 'keys');
   for (const path of Object.keys(keys)) {
     if (canonical(path) !== path) fail(`keys[${JSON.stringify(path)}]`, 'is not a canonical secret path');
@@ -26,45 +26,49 @@ export function validateDocument(value: unknown): StoreDocument {
 }
 
 function validateKey(value: unknown, path: string): void {
-  // Labels for messages are built only when a check fails: a large store has hundreds of thousands of fields.
-  const at = (field: string): string => `keys[${JSON.stringify(path)}]${field}`;
-  const key = isPlainObject(value) ? value : fail(at(''), 'must be an object');
-  const current = integer(key.currentVersion, at, '.currentVersion', 0);
-  const oldest = integer(key.oldestVersion, at, '.oldestVersion', 0);
-  if (oldest > current) fail(at('.oldestVersion'), 'is above currentVersion');
-  integer(key.currentMetadataVersion, at, '.currentMetadataVersion', 0);
-  timestamp(key.createdTime, at, '.createdTime');
-  timestamp(key.updatedTime, at, '.updatedTime');
-  integer(key.maxVersions, at, '.maxVersions', 0, UINT32_MAX);
-  boolean(key.casRequired, at, '.casRequired');
-  boolean(key.metadataCasRequired, at, '.metadataCasRequired');
-  integer(key.deleteVersionAfter, at, '.deleteVersionAfter', 0, MAX_DURATION_SECONDS);
+  // Labels for messages are built only when a check fails (see label()): a large store has
+  // hundreds of thousands of fields, and no closure or string is made per field while all is well.
+  const key = isPlainObject(value) ? value : fail(label(path, null, ''), 'must be an object');
+  const current = integer(key.currentVersion, path, null, '.currentVersion', 0);
+  const oldest = integer(key.oldestVersion, path, null, '.oldestVersion', 0);
+  if (oldest > current) fail(label(path, null, '.oldestVersion'), 'is above currentVersion');
+  integer(key.currentMetadataVersion, path, null, '.currentMetadataVersion', 0);
+  timestamp(key.createdTime, path, null, '.createdTime');
+  timestamp(key.updatedTime, path, null, '.updatedTime');
+  integer(key.maxVersions, path, null, '.maxVersions', 0, UINT32_MAX);
+  boolean(key.casRequired, path, null, '.casRequired');
+  boolean(key.metadataCasRequired, path, null, '.metadataCasRequired');
+  integer(key.deleteVersionAfter, path, null, '.deleteVersionAfter', 0, MAX_DURATION_SECONDS);
   if (key.customMetadata !== null) {
-    const custom = isPlainObject(key.customMetadata) ? key.customMetadata : fail(at('.customMetadata'), 'must be an object');
+    const custom = isPlainObject(key.customMetadata) ? key.customMetadata : fail(label(path, null, '.customMetadata'), 'must be an object');
     for (const name of Object.keys(custom)) {
-      if (typeof custom[name] !== 'string') fail(at('.customMetadata'), 'values must be strings');
+      if (typeof custom[name] !== 'string') fail(label(path, null, '.customMetadata'), 'values must be strings');
     }
   }
-  const versions = isPlainObject(key.versions) ? key.versions : fail(at('.versions'), 'must be an object');
+  const versions = isPlainObject(key.versions) ? key.versions : fail(label(path, null, '.versions'), 'must be an object');
   for (const number of Object.keys(versions)) {
-    const v = (field: string): string => at(`.versions[${number}]${field}`);
     if (!VERSION_NUMBER.test(number) || Number(number) > current || Number(number) < oldest) {
-      fail(v(''), 'is not a version number from oldestVersion to currentVersion');
+      fail(label(path, number, ''), 'is not a version number from oldestVersion to currentVersion');
     }
     const version = versions[number];
-    if (!isPlainObject(version)) fail(v(''), 'must be an object');
-    timestamp(version.createdTime, v, '.createdTime');
-    if (version.deletionTime !== null) timestamp(version.deletionTime, v, '.deletionTime');
-    boolean(version.destroyed, v, '.destroyed');
+    if (!isPlainObject(version)) fail(label(path, number, ''), 'must be an object');
+    timestamp(version.createdTime, path, number, '.createdTime');
+    if (version.deletionTime !== null) timestamp(version.deletionTime, path, number, '.deletionTime');
+    boolean(version.destroyed, path, number, '.destroyed');
     if (version.data === undefined) {
-      if (version.destroyed !== true) fail(v('.data'), 'is missing for a version that is not destroyed');
+      if (version.destroyed !== true) fail(label(path, number, '.data'), 'is missing for a version that is not destroyed');
     } else if (!isPlainObject(version.data)) {
-      fail(v('.data'), 'must be an object');
+      fail(label(path, number, '.data'), 'must be an object');
     }
   }
 }
 
-type Label = (field: string) => string;
+/** `keys["<path>"]<field>` or `keys["<path>"].versions[<n>]<field>`; a `path` of null labels the config. */
+function label(path: string | null, version: string | null, field: string): string {
+  if (path === null) return `config${field}`;
+  return `keys[${JSON.stringify(path)}]${version === null ? '' : `.versions[${version}]`}${field}`;
+}
+
 const VERSION_NUMBER = /^[1-9]\d*$/;
 
 function canonical(path: string): string | undefined {
@@ -85,15 +89,15 @@ function object(value: unknown, where: string): Record<string, unknown> {
   return value;
 }
 
-function integer(value: unknown, label: Label | string, field = '', min = 0, max = Number.MAX_SAFE_INTEGER): number {
+function integer(value: unknown, path: string | null, version: string | null, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    fail(typeof label === 'string' ? label : label(field), `must be an integer from ${min} to ${max}`);
+    fail(label(path, version, field), `must be an integer from ${min} to ${max}`);
   }
   return value;
 }
 
-function boolean(value: unknown, label: Label | string, field = ''): void {
-  if (typeof value !== 'boolean') fail(typeof label === 'string' ? label : label(field), 'must be a boolean');
+function boolean(value: unknown, path: string | null, version: string | null, field: string): void {
+  if (typeof value !== 'boolean') fail(label(path, version, field), 'must be a boolean');
 }
 
 // The form kv2 writes (toISOString), checked by pattern: far cheaper than Date.parse, which a
@@ -101,8 +105,7 @@ function boolean(value: unknown, label: Label | string, field = ''): void {
 // same set: it rolls a day 30 or 31 past the month's end over rather than refusing it.)
 const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-function timestamp(value: unknown, label: Label | string, field = ''): void {
+function timestamp(value: unknown, path: string | null, version: string | null, field: string): void {
   if (typeof value === 'string' && ISO_UTC.test(value)) return;
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
-    fail(typeof label === 'string' ? label : label(field), 'must be an ISO 8601 timestamp');
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) fail(label(path, version, field), 'must be an ISO 8601 timestamp');
 }

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readFileSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { EncryptionKeyError, StoreCorruptedError } from '@kv2/core';
 import type { Adapter } from 'lowdb';
@@ -69,7 +69,11 @@ export class StoreFileAdapter implements Adapter<StoreContent> {
       if (known !== undefined) throw known;
       let content: StoreContent;
       try {
-        content = await this.#codec.decode(await handle.readFile());
+        // Read as UTF-8 text in one native step, synchronously: the fastest way Node reads a large
+        // file as text (the parse that follows blocks as long anyway). The raw bytes are read
+        // again, from offset 0, only to check or describe a problem.
+        const fd = handle.fd;
+        content = await this.#codec.decodeText(readFileSync(fd, 'utf8'), () => bytesOf(fd, Number(stats.size)));
       } catch (error) {
         if (StoreCorruptedError.is(error) || EncryptionKeyError.is(error)) {
           this.#remember({ identity, handle, error });
@@ -121,4 +125,16 @@ export class StoreFileAdapter implements Adapter<StoreContent> {
     this.#failure = failure;
     if (previous !== undefined) void previous.handle.close().catch(() => undefined);
   }
+}
+
+/** The first `size` bytes of the open file `fd`, read by position (the file offset may be anywhere). */
+function bytesOf(fd: number, size: number): Buffer {
+  const buffer = Buffer.alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = readSync(fd, buffer, filled, size - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return buffer.subarray(0, filled);
 }

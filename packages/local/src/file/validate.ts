@@ -94,16 +94,17 @@ function checkPayloads(keys: unknown, encrypted: boolean, fail: Fail): void {
     for (const number of Object.keys(versions)) {
       const version = versions[number];
       if (!isPlainObject(version)) continue;
-      // Built only on failure: a large store has hundreds of thousands of versions.
-      const where = (): string => `keys[${name(path)}].versions[${name(number)}]`;
+      // Messages are built only on failure: a large store has hundreds of thousands of versions.
       for (const field in version) {
-        if (Object.hasOwn(version, field) && !VERSION_FIELDS.has(field)) fail(`${where()} has an unknown field ${name(field)}`);
+        if (Object.hasOwn(version, field) && !VERSION_FIELDS.has(field)) fail(`${versionLabel(path, number)} has an unknown field ${name(field)}`);
       }
-      if (Object.hasOwn(version, absent)) fail(`${where()} must not have "${absent}" in ${encrypted ? 'an encrypted' : 'a plain'} store file`);
+      if (Object.hasOwn(version, absent)) {
+        fail(`${versionLabel(path, number)} must not have "${absent}" in ${encrypted ? 'an encrypted' : 'a plain'} store file`);
+      }
       if (version['destroyed'] === true) {
-        if (Object.hasOwn(version, present)) fail(`${where()} is destroyed but still has "${present}"`);
+        if (Object.hasOwn(version, present)) fail(`${versionLabel(path, number)} is destroyed but still has "${present}"`);
       } else if (encrypted && !isSealed(version['encryptedData'])) {
-        fail(`${where()}.encryptedData must be a sealed value (base64)`);
+        fail(`${versionLabel(path, number)}.encryptedData must be a sealed value (base64)`);
       }
     }
   }
@@ -140,6 +141,10 @@ function withPlaceholders(doc: Record<string, unknown>): StoreDocument {
 
 function isSealed(value: unknown): value is string {
   return typeof value === 'string' && BASE64.test(value) && (value.length / 4) * 3 >= MIN_SEALED_BYTES;
+}
+
+function versionLabel(path: string, number: string): string {
+  return `keys[${name(path)}].versions[${name(number)}]`;
 }
 
 // Names taken from the file go into messages quoted and shortened (they are names, never values).
