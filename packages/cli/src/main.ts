@@ -19,6 +19,7 @@ const loadSecrets: Loader = async () => (await import('./commands/secrets.js')).
 const loadPolicy: Loader = async () => (await import('./commands/policy.js')).policyCommands;
 const loadToken: Loader = async () => (await import('./commands/token.js')).tokenCommands;
 const loadKvMetadata: Loader = async () => (await import('./commands/kv-metadata.js')).kvMetadataCommands;
+const loadFault: Loader = async () => (await import('./commands/fault.js')).faultCommands;
 
 const COMMANDS: Readonly<Record<string, Entry>> = {
   server: {
@@ -50,6 +51,9 @@ const COMMANDS: Readonly<Record<string, Entry>> = {
   'token lookup': { summary: "Show a token's properties", load: loadToken },
   'token revoke': { summary: 'Revoke a token and its children', load: loadToken },
   'token capabilities': { summary: 'Show what a token may do on a path', load: loadToken },
+  'fault add': { summary: 'Make a running kv2 server fail chosen requests (kv2-only, for tests)', load: loadFault },
+  'fault list': { summary: 'List the fault rules and the seal state of a kv2 server', load: loadFault },
+  'fault clear': { summary: 'Remove one fault rule, or all of them', load: loadFault },
   check: { summary: 'Run the KV v2 conformance suite against a live server', load: async () => (await import('./commands/check.js')).checkCommands },
   export: {
     summary: 'Write a JSON snapshot of a store (all versions and metadata)',
@@ -69,6 +73,8 @@ PATH starts with the mount (secret/app/db), or use -mount=secret app/db.`,
 kv2 server serves KV version 2 engines (type kv-v2, or kv with -version=2).`,
   policy: 'Manage the ACL policies of a server (kv2 server, OpenBao, Vault), like bao policy.',
   token: 'Create, inspect and revoke tokens on a server, like bao token.',
+  fault: `Make a running kv2 server fail chosen requests, to test a client's error paths (kv2-only:
+sys/kv2/faults, root token only; not part of OpenBao). kv2 server -fault and -sealed set faults at start.`,
 };
 
 /**

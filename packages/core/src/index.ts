@@ -1,5 +1,16 @@
 export { BaseKeyValueStore, requireExtensions } from './store.js';
 export {
+  FaultInjector,
+  faultErrors,
+  faultPathPattern,
+  type FaultCall,
+  type FaultCallRecord,
+  type FaultHandle,
+  type FaultInjectorOptions,
+  type FaultPathPattern,
+  type FaultRule,
+} from './faults.js';
+export {
   EXTENSION_OPERATION_NAMES,
   isStoreOperation,
   STORE_OPERATION_NAMES,

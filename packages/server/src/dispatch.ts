@@ -4,11 +4,13 @@ import { formatMultiError, PATH_MESSAGES } from '@kv2/core/wire';
 import type { AclOperation } from './acl/acl.js';
 import type { AuthStore } from './acl/tokens.js';
 import { requestToken } from './auth.js';
-import { checkPatchContentType, parseBody, readBody } from './body.js';
+import { checkPatchContentType, parseBody, readBody, RequestAbortedError } from './body.js';
 import { HttpError } from './errors.js';
+import { isFaultsEndpoint, type ServerFaults } from './faults.js';
+import { handleFaultsEndpoint, handleSeal, handleUnseal } from './handlers/faults.js';
 import type { Params } from './request-fields.js';
 import { handleCapabilities, handlePolicies, handleTokenEndpoint, type Caller } from './handlers/auth-endpoints.js';
-import { health, mounts, sealStatus, sysMountInfo, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
+import { health, mounts, sealStatus, sealStatusReply, sysMountInfo, uiMount, uiMounts, type SysInfo } from './handlers/sys.js';
 import { handleMountsEndpoint, isMountsEndpoint } from './handlers/sys-mounts.js';
 import { MountGoneError, normalizeNamespace, type Mount, type MountMatch, type MountTable } from './mounts.js';
 import { errors, type Reply } from './reply.js';
@@ -23,6 +25,8 @@ export interface DispatchContext {
   readonly info: SysInfo;
   readonly maxRequestBytes: number;
   readonly maxJsonStrings: number;
+  /** Injected faults and the seal state (kv2-specific; see `sys/kv2/faults`). */
+  readonly faults: ServerFaults;
 }
 
 const PERMISSION_DENIED = (): HttpError => new HttpError(errors(403, ['permission denied']));
@@ -54,10 +58,30 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   const namespaceHeader = req.headers['x-vault-namespace'];
   const namespace = normalizeNamespace(typeof namespaceHeader === 'string' ? namespaceHeader : undefined);
 
+  // Injected faults come first, like a failing proxy in front of OpenBao; they are answered
+  // before any store is reached, so they never change stored data.
+  const fault = context.faults.take(path, op);
+  if (fault !== null) {
+    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault.drop) {
+      req.socket.destroy();
+      throw new RequestAbortedError();
+    }
+    if (fault.reply !== null) return errors(fault.reply.status, fault.reply.errors);
+  }
+
+  const { sealed } = context.faults;
   if (path === 'sys/health' || path === 'sys/seal-status') {
     if (namespace !== '') return errors(400, ['operation unavailable in namespaces']);
-    return path === 'sys/health' ? health(target, context.info) : sealStatus(target, context.info);
+    return path === 'sys/health' ? health(target, context.info, sealed) : sealStatus(target, context.info, sealed);
   }
+  if (path === 'sys/unseal') {
+    const params = op === 'update' ? await requestParams(req, target, context) : null;
+    return handleUnseal(op, params, context.faults, () => sealStatusReply(context.info, context.faults.sealed));
+  }
+  // A sealed OpenBao answers every other request 503 before looking at the token; sealing
+  // again is a no-op.
+  if (sealed && !isFaultsEndpoint(path)) return path === 'sys/seal' ? handleSeal(op, false, context.faults) : errors(503, ['Vault is sealed']);
   if (hasDotSegment(path)) return errors(400, [PATH_MESSAGES.relative]);
   if ((op === 'update' || op === 'patch') && path.endsWith('/')) {
     return errors(400, [PATH_MESSAGES.trailingSlash]);
@@ -77,6 +101,16 @@ export async function dispatch(req: IncomingMessage, context: DispatchContext): 
   }
   if (entry === undefined || token === undefined) throw PERMISSION_DENIED();
   const acl = context.auth.acl(entry.policies);
+  if (path === 'sys/seal' && namespace === '') {
+    // As in OpenBao, sealing needs `sudo` on sys/seal (the root token has it).
+    const decision = acl.root ? undefined : acl.allowOperation(path, 'update');
+    return handleSeal(op, acl.root || (decision !== undefined && decision.allowed && decision.sudo), context.faults);
+  }
+  if (isFaultsEndpoint(path)) {
+    // kv2's fault rules: root token only, in the root namespace, outside the ACL's path rules.
+    if (!acl.root || namespace !== '') throw PERMISSION_DENIED();
+    return handleFaultsEndpoint(op, path, await requestParams(req, target, context), context.faults);
+  }
   if (path.startsWith(`${UI_MOUNTS}/`)) return uiMount(op, path.slice(UI_MOUNTS.length + 1), context.mounts, namespace, acl);
 
   const match = context.mounts.match(path, namespace);

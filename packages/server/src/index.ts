@@ -7,3 +7,4 @@ export { Acl, type AclOperation, type AclDecision } from './acl/acl.js';
 export { DEFAULT_MAX_JSON_STRINGS, DEFAULT_MAX_REQUEST_BYTES } from './body.js';
 export { ORIGINAL_METHOD_HEADER } from './request-framer.js';
 export { DEFAULT_TUNING, newMountRecord, type MountRecord, type MountTableChange, type MountTableHandler, type MountTuning } from './mount-record.js';
+export type { HttpFaultOperation, HttpFaultRule, ServerFaultOptions } from './faults.js';

@@ -1,6 +1,7 @@
 import type { BaseKeyValueStore } from '@kv2/core';
 import type { MountRecord, MountTableHandler } from './mount-record.js';
 import type { AuthStorage } from './acl/tokens.js';
+import type { ServerFaultOptions } from './faults.js';
 
 /**
  * Returns the store that serves a mount in one namespace (`''` is the root namespace), or
@@ -126,4 +127,9 @@ export interface ServerOptions {
   version?: string | undefined;
   /** The cluster name `sys/health` reports. Default `kv2`. */
   clusterName?: string | undefined;
+  /**
+   * Faults in place from the start, for testing clients' error paths (kv2-specific, not part of
+   * OpenBao): start sealed, and/or fault rules as `POST sys/kv2/faults` adds them.
+   */
+  faults?: ServerFaultOptions | undefined;
 }

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_JSON_STRINGS, DEFAULT_MAX_REQUEST_BYTES, declaresTooLarge, 
 import { ConnectionGuard, DEFAULT_HEADER_TIMEOUT_MS } from './connection-guard.js';
 import { dispatch, type DispatchContext } from './dispatch.js';
 import { errorReply, isUnexpected } from './errors.js';
+import { ServerFaults } from './faults.js';
 import { installListMethodSupport } from './framed-socket.js';
 import { MountTable } from './mounts.js';
 import type { MountSource, ServerLogEntry, ServerLogger, ServerOptions } from './options.js';
@@ -134,6 +135,7 @@ class Kv2Server implements KvServer {
       mounts: this.#mounts,
       maxRequestBytes: positiveInteger(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 'maxRequestBytes'),
       maxJsonStrings: positiveInteger(options.maxJsonStrings, DEFAULT_MAX_JSON_STRINGS, 'maxJsonStrings'),
+      faults: new ServerFaults(options.faults),
       info: {
         version: options.version ?? '2.4.0-kv2',
         clusterName: options.clusterName ?? 'kv2',

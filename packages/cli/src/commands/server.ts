@@ -8,6 +8,7 @@ import { FileMountTable, mountTablePath, readMountTable } from '../mount-table.j
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
+import { parseFaultSpec } from './fault.js';
 import type { ParsedFlags } from '../flags.js';
 import { sanitizePath } from '../paths.js';
 
@@ -177,6 +178,7 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     'kv2 server -mount=secret -mount=team -file=/var/lib/kv2/data.json',
     'KV2_ENCRYPTION_PASSPHRASE=… kv2 server',
     'kv2 server -auth-config=dev-auth.json',
+    'kv2 server -memory -fault=path=secret/data/app/*,op=read,status=503,times=2',
   ],
   flags: [
     {
@@ -214,6 +216,18 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
         { name: 'file', kind: 'string', placeholder: 'PATH', description: 'The data file (default: KV2_FILE, else .kv2/data.json).' },
         { name: 'quiet', kind: 'bool', description: 'Do not log server events on stderr.' },
         {
+          name: 'fault',
+          kind: 'list',
+          placeholder: 'SPEC',
+          description:
+            'A fault rule from the start, for testing clients (repeatable; see kv2 fault add --help), e.g. path=secret/**,status=503,times=2.',
+        },
+        {
+          name: 'sealed',
+          kind: 'bool',
+          description: 'Start sealed: KV requests answer 503 "Vault is sealed" until PUT sys/unseal (any hex or base64 key).',
+        },
+        {
           name: 'auth-config',
           kind: 'string',
           placeholder: 'PATH',
@@ -227,6 +241,7 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
   async run(ctx, flags) {
     if (flags.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(flags.positionals[0])}`, this.name);
     const { host, port } = parseListenAddress(flags.string('address') ?? DEFAULT_ADDRESS, this.name);
+    const faultRules = flags.list('fault').map((spec) => parseFaultSpec(spec, this.name));
     // bao's -dev: an in-memory server (kv2's -address and -token aliases cover -dev-listen-address
     // and -dev-root-token-id).
     const dev = flags.bool('dev') === true;
@@ -281,6 +296,7 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
       // Policies and tokens persist next to the data (tokens hashed, encrypted like the data).
       ...(choice.kind === 'file' ? { authStorage: fileAuthStorage({ file: join(dirname(choice.file), AUTH_FILE), encryption }) } : {}),
       host,
+      ...(faultRules.length > 0 || flags.bool('sealed') === true ? { faults: { rules: faultRules, sealed: flags.bool('sealed') === true } } : {}),
       installSignalHandlers: true,
       logger: (entry) => {
         if (quiet && entry.level === 'info') return;

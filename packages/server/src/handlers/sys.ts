@@ -33,34 +33,42 @@ function statusCodeParam(query: Target['query'], name: string, fallback: number)
 }
 
 /**
- * `GET`/`HEAD sys/health` (unauthenticated): this server is always initialised, unsealed and
- * active, so the status is `activecode` (default 200).
+ * `GET`/`HEAD sys/health` (unauthenticated): this server is always initialised and active, so
+ * the status is `activecode` (default 200) — or, sealed (kv2's fault mode, `sys/seal`),
+ * `sealedcode` (default 503) with `sealed` and `standby` true and no cluster name or id, as
+ * OpenBao reports a sealed node.
  */
-export function health(target: Target, info: SysInfo): Reply {
+export function health(target: Target, info: SysInfo, sealed = false): Reply {
   if (target.op !== 'read' && target.op !== 'head') throw methodNotAllowed();
-  const status = statusCodeParam(target.query, 'activecode', 200);
-  for (const name of ['standbycode', 'sealedcode', 'uninitcode', 'perfstandbyokcode']) statusCodeParam(target.query, name, 0);
+  const active = statusCodeParam(target.query, 'activecode', 200);
+  const sealedCode = statusCodeParam(target.query, 'sealedcode', 503);
+  for (const name of ['standbycode', 'uninitcode', 'perfstandbyokcode']) statusCodeParam(target.query, name, 0);
+  const status = sealed ? sealedCode : active;
   const body = {
     initialized: true,
-    sealed: false,
-    standby: false,
+    sealed,
+    standby: sealed,
     replication_performance_mode: 'disabled',
     replication_dr_mode: 'disabled',
     server_time_utc: Math.floor(Date.now() / 1000),
     version: info.version,
-    cluster_name: info.clusterName,
-    cluster_id: info.clusterId,
+    ...(sealed ? {} : { cluster_name: info.clusterName, cluster_id: info.clusterId }),
   };
   return target.op === 'head' ? empty(status, true) : document(status, body);
 }
 
-/** `GET sys/seal-status` (unauthenticated): unsealed, one-of-one Shamir. */
-export function sealStatus(target: Target, info: SysInfo): Reply {
+/** `GET sys/seal-status` (unauthenticated): one-of-one Shamir; sealed only in kv2's fault mode. */
+export function sealStatus(target: Target, info: SysInfo, sealed = false): Reply {
   if (target.op !== 'read') throw methodNotAllowed();
+  return sealStatusReply(info, sealed);
+}
+
+/** The seal status document, as `sys/seal-status` and `sys/unseal` answer it (no cluster name or id while sealed). */
+export function sealStatusReply(info: SysInfo, sealed: boolean): Reply {
   return document(200, {
     type: 'shamir',
     initialized: true,
-    sealed: false,
+    sealed,
     t: 1,
     n: 1,
     progress: 0,
@@ -68,8 +76,7 @@ export function sealStatus(target: Target, info: SysInfo): Reply {
     version: info.version,
     build_date: '',
     migration: false,
-    cluster_name: info.clusterName,
-    cluster_id: info.clusterId,
+    ...(sealed ? {} : { cluster_name: info.clusterName, cluster_id: info.clusterId }),
     recovery_seal: false,
     storage_type: 'kv2',
   });
