@@ -7,7 +7,7 @@ import { DOCUMENT_FORMAT, type StoreDocument } from './document.js';
  * naming the first problem found; hosts wrap it (the file store in a StoreCorruptedError).
  * Secret data is not inspected beyond "is an object".
  */
-export function validateDocument(value: unknown): StoreDocument {
+export function validateDocument(value: unknown, options: DocumentValidationOptions = {}): StoreDocument {
   const doc = object(value, 'document');
   if (doc.format !== DOCUMENT_FORMAT) {
     fail('format', `unknown format version ${JSON.stringify(doc.format)} (this kv2 reads ${DOCUMENT_FORMAT})`);
@@ -20,12 +20,20 @@ export function validateDocument(value: unknown): StoreDocument {
   const keys = object(doc.keys, 'keys');
   for (const path of Object.keys(keys)) {
     if (canonical(path) !== path) fail(`keys[${JSON.stringify(path)}]`, 'is not a canonical secret path');
-    validateKey(keys[path], path);
+    validateKey(keys[path], path, options);
   }
   return value as StoreDocument;
 }
 
-function validateKey(value: unknown, path: string): void {
+/** How a host that stores versions its own way (the file store) joins the one pass over a document. */
+export interface DocumentValidationOptions {
+  /** Called for every version object, in the same pass: the host's own rules for a version's fields. */
+  readonly version?: ((version: Record<string, unknown>, path: string, number: string) => void) | undefined;
+  /** Versions hold their data sealed (the host checks it): the `data` rules are skipped. */
+  readonly sealed?: boolean | undefined;
+}
+
+function validateKey(value: unknown, path: string, options: DocumentValidationOptions): void {
   // Labels for messages are built only when a check fails (see label()): a large store has
   // hundreds of thousands of fields, and no closure or string is made per field while all is well.
   const key = isPlainObject(value) ? value : fail(label(path, null, ''), 'must be an object');
@@ -52,9 +60,11 @@ function validateKey(value: unknown, path: string): void {
     }
     const version = versions[number];
     if (!isPlainObject(version)) fail(label(path, number, ''), 'must be an object');
+    options.version?.(version, path, number);
     timestamp(version.createdTime, path, number, '.createdTime');
     if (version.deletionTime !== null) timestamp(version.deletionTime, path, number, '.deletionTime');
     boolean(version.destroyed, path, number, '.destroyed');
+    if (options.sealed === true) continue;
     if (version.data === undefined) {
       if (version.destroyed !== true) fail(label(path, number, '.data'), 'is missing for a version that is not destroyed');
     } else if (!isPlainObject(version.data)) {

@@ -1,5 +1,5 @@
-import { InvalidRequestError, isPlainObject, setOwn, StoreCorruptedError } from '@kv2/core';
-import { DOCUMENT_FORMAT, type StoreDocument } from '../engine/document.js';
+import { InvalidRequestError, isPlainObject, StoreCorruptedError } from '@kv2/core';
+import { DOCUMENT_FORMAT } from '../engine/document.js';
 import { validateDocument } from '../engine/document-validation.js';
 import { MIN_SEALED_BYTES, validScryptCost, type EncryptionHeader } from './encryption.js';
 import type { FileDocument } from './file-format.js';
@@ -9,8 +9,6 @@ const DOCUMENT_FIELDS = new Set(['format', 'journalSeq', 'encryption', 'config',
 const VERSION_FIELDS = new Set(['createdTime', 'deletionTime', 'destroyed', 'data', 'encryptedData']);
 const HEADER_FIELDS = new Set(['cipher', 'kdf', 'keyCheck']);
 const KDF_FIELDS = new Set(['name', 'salt', 'n', 'r', 'p']);
-// What an encrypted version's payload looks like to the engine's validator: present, an object.
-const SEALED_PLACEHOLDER = Object.freeze({});
 
 type Fail = (problem: string) => never;
 
@@ -44,9 +42,9 @@ export function validateFileDocument(value: unknown, file: string, context = '')
   }
   const encrypted = doc['encryption'] !== undefined;
   if (encrypted) checkHeader(doc['encryption'], fail);
-  checkPayloads(doc['keys'], encrypted, fail);
   try {
-    validateDocument(encrypted ? withPlaceholders(doc) : doc);
+    // One pass: the engine's validator walks every version and hands each to the payload check.
+    validateDocument(doc, { version: payloadCheck(encrypted, fail), sealed: encrypted });
   } catch (error) {
     if (InvalidRequestError.is(error)) fail(error.message);
     throw error;
@@ -81,62 +79,23 @@ function checkHeader(value: unknown, fail: Fail): asserts value is EncryptionHea
   }
 }
 
-/**
- * Each version's payload in the form this kind of file requires. Anything that is not even an
- * object is left to the engine's validator, which reports it.
- */
-function checkPayloads(keys: unknown, encrypted: boolean, fail: Fail): void {
-  if (!isPlainObject(keys)) return;
+/** Each version's payload in the form this kind of file requires (and no field a version cannot have). */
+function payloadCheck(encrypted: boolean, fail: Fail): (version: Record<string, unknown>, path: string, number: string) => void {
   const [present, absent] = encrypted ? ['encryptedData', 'data'] : ['data', 'encryptedData'];
-  for (const path of Object.keys(keys)) {
-    const versions = (keys[path] as { versions?: unknown } | null)?.versions;
-    if (!isPlainObject(versions)) continue;
-    for (const number of Object.keys(versions)) {
-      const version = versions[number];
-      if (!isPlainObject(version)) continue;
-      // Messages are built only on failure: a large store has hundreds of thousands of versions.
-      for (const field in version) {
-        if (Object.hasOwn(version, field) && !VERSION_FIELDS.has(field)) fail(`${versionLabel(path, number)} has an unknown field ${name(field)}`);
-      }
-      if (Object.hasOwn(version, absent)) {
-        fail(`${versionLabel(path, number)} must not have "${absent}" in ${encrypted ? 'an encrypted' : 'a plain'} store file`);
-      }
-      if (version['destroyed'] === true) {
-        if (Object.hasOwn(version, present)) fail(`${versionLabel(path, number)} is destroyed but still has "${present}"`);
-      } else if (encrypted && !isSealed(version['encryptedData'])) {
-        fail(`${versionLabel(path, number)}.encryptedData must be a sealed value (base64)`);
-      }
+  return (version, path, number) => {
+    // Messages are built only on failure: a large store has hundreds of thousands of versions.
+    for (const field in version) {
+      if (!VERSION_FIELDS.has(field) && Object.hasOwn(version, field)) fail(`${versionLabel(path, number)} has an unknown field ${name(field)}`);
     }
-  }
-}
-
-/** The document as the engine's validator expects it, each sealed payload standing in as `{}`. */
-function withPlaceholders(doc: Record<string, unknown>): StoreDocument {
-  const keys = doc['keys'];
-  if (!isPlainObject(keys)) return doc as unknown as StoreDocument;
-  const view: Record<string, unknown> = {};
-  for (const path of Object.keys(keys)) {
-    const record = keys[path];
-    const versions = (record as { versions?: unknown } | null)?.versions;
-    if (!isPlainObject(record) || !isPlainObject(versions)) {
-      setOwn(view, path, record);
-      continue;
+    if (Object.hasOwn(version, absent)) {
+      fail(`${versionLabel(path, number)} must not have "${absent}" in ${encrypted ? 'an encrypted' : 'a plain'} store file`);
     }
-    const placeheld: Record<string, unknown> = {};
-    for (const number of Object.keys(versions)) {
-      const version = versions[number];
-      const sealed = isPlainObject(version) && typeof version['encryptedData'] === 'string';
-      setOwn(
-        placeheld,
-        number,
-        sealed
-          ? { createdTime: version['createdTime'], deletionTime: version['deletionTime'], destroyed: version['destroyed'], data: SEALED_PLACEHOLDER }
-          : version,
-      );
+    if (version['destroyed'] === true) {
+      if (Object.hasOwn(version, present)) fail(`${versionLabel(path, number)} is destroyed but still has "${present}"`);
+    } else if (encrypted && !isSealed(version['encryptedData'])) {
+      fail(`${versionLabel(path, number)}.encryptedData must be a sealed value (base64)`);
     }
-    setOwn(view, path, { ...record, versions: placeheld });
-  }
-  return { ...doc, keys: view } as unknown as StoreDocument;
+  };
 }
 
 function isSealed(value: unknown): value is string {
