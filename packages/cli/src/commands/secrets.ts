@@ -6,26 +6,14 @@ import type { FlagGroup, FlagSpec, ParsedFlags } from '../flags.js';
 import { goValue, table } from '../output/table.js';
 import { toJson } from '../output/wire.js';
 import { sanitizePath } from '../paths.js';
+import { SERVER_GROUP } from './auth-client.js';
 
 // `kv2 secrets enable|disable|list|tune|move`, bao-style: the same flags, requests
 // (`sys/mounts/<path>`, `sys/mounts/<path>/tune`, `sys/remount`) and messages as
 // `bao secrets …`, against any OpenBao, Vault or kv2 server.
 
-const SERVER_FLAGS: readonly FlagSpec[] = [
-  {
-    name: 'address',
-    kind: 'string',
-    placeholder: 'URL',
-    description: 'The server. Default: BAO_ADDR, else VAULT_ADDR. The token comes from BAO_TOKEN (or VAULT_TOKEN).',
-  },
-  {
-    name: 'namespace',
-    kind: 'string',
-    aliases: ['ns'],
-    placeholder: 'NS',
-    description: 'Server namespace (X-Vault-Namespace). Default: BAO_NAMESPACE, else VAULT_NAMESPACE.',
-  },
-];
+// The same -address and -namespace as the policy, token and fault commands.
+const SERVER_FLAGS: readonly FlagSpec[] = SERVER_GROUP.flags;
 
 const TUNE_FLAGS: readonly FlagSpec[] = [
   { name: 'description', kind: 'string', placeholder: 'TEXT', description: 'A human-friendly description of the mount.' },
