@@ -182,8 +182,10 @@ export class FileKeyValueStore extends EngineKeyValueStore {
     return this.#underLock(file, async () => {
       let loaded = await this.#reload(file, true);
       if (loaded.snapshot === null) loaded = await this.#createSnapshot(file);
-      if (loaded.journal === null) loaded.journal = { file: await this.#createJournal(file, loaded.seq + 1), end: -1 };
-      if (loaded.journal.end < 0) loaded.journal.end = await loaded.journal.file.size();
+      if (loaded.journal === null) {
+        const created = await this.#createJournal(file, loaded.seq + 1);
+        loaded.journal = { file: created, end: await created.size() };
+      }
       const journal = loaded.journal;
       this.#newest = true;
       try {
@@ -341,7 +343,6 @@ export class FileKeyValueStore extends EngineKeyValueStore {
       const journal = journalStat(file.journalPath);
       if (journal === null && loaded.journal === null) return loaded;
       if (journal !== null && loaded.journal !== null && journal.ino === loaded.journal.file.ino && journal.dev === loaded.journal.file.dev) {
-        if (loaded.journal.end < 0) loaded.journal.end = await loaded.journal.file.size();
         const size = Number(journal.size);
         if (size === loaded.journal.end) return loaded;
         if (size > loaded.journal.end && (await this.#readTail(file, loaded, size, repair))) return loaded;
