@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { InvalidRequestError, type JsonObject, type MountConfig } from '@kv2/core';
+import { cloneJsonObject, InvalidRequestError, type MountConfig } from '@kv2/core';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/engine/commands.js';
 import { emptyDocument, type StoreDocument } from '../../src/engine/document.js';
@@ -50,7 +50,7 @@ describe('lifecycle rules', () => {
 });
 
 // Commands as BaseKeyValueStore hands them over: checked and normalised (the engine trusts them).
-const jsonData = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) as fc.Arbitrary<JsonObject>;
+const jsonData = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }).map((data) => cloneJsonObject(data));
 const versions = fc.array(fc.nat(4), { minLength: 1, maxLength: 3 });
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ op: fc.constant('write' as const), path: fc.constantFrom('a', 'b/c'), data: jsonData, cas: fc.option(fc.nat(3), { nil: undefined }) }),
