@@ -2,7 +2,7 @@ import type { HttpFaultRule } from '@kv2/server';
 import type { CommandSpec } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { toJson } from '../output/wire.js';
-import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './auth-client.js';
+import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './api-client.js';
 import { outputFormat, positionals } from './kv-shared.js';
 
 // kv2-only commands for the fault endpoint of `kv2 server` (sys/kv2/faults; not part of OpenBao).
@@ -146,7 +146,7 @@ const clear: CommandSpec = {
   flags: [SERVER_GROUP],
   async run(ctx, flags) {
     const [id] = positionals(flags, this.name, 0, 1);
-    const path = id === undefined ? 'sys/kv2/faults' : `sys/kv2/faults/${encodeURIComponent(id)}`;
+    const path = id === undefined ? 'sys/kv2/faults' : `sys/kv2/faults/${id}`;
     await new ApiClient(ctx, flags).must('clearing fault rules', 'DELETE', path);
     ctx.stdout.line(id === undefined ? 'Success! Cleared every fault rule' : `Success! Removed fault rule ${id}`);
     return EXIT.ok;

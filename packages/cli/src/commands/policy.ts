@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { EXIT } from '../errors.js';
 import { toJson } from '../output/wire.js';
-import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './auth-client.js';
+import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './api-client.js';
 import { outputFormat, positionals } from './kv-shared.js';
 
 function name(raw: string): string {
@@ -23,7 +23,7 @@ PUT sys/policies/acl/NAME. The name is lower-cased, as the server does.`,
     const text = file === '-' ? await ctx.readStdin() : await readFile(resolve(ctx.cwd, file), 'utf8');
     const policy = name(raw);
     if (policy !== raw) ctx.stderr.line(`WARNING: policy name was converted to ${policy}`);
-    await new ApiClient(ctx, flags).must('uploading policy', 'PUT', `sys/policies/acl/${encodeURIComponent(policy)}`, { policy: text });
+    await new ApiClient(ctx, flags).must('uploading policy', 'PUT', `sys/policies/acl/${policy}`, { policy: text });
     ctx.stdout.line(`Success! Uploaded policy: ${policy}`);
     return EXIT.ok;
   },
@@ -41,13 +41,13 @@ const read: CommandSpec = {
     const format = outputFormat(flags, this.name);
     const policy = name(raw);
     const client = new ApiClient(ctx, flags);
-    const answer = await client.request('GET', `sys/policies/acl/${encodeURIComponent(policy)}`);
+    const answer = await client.request('GET', `sys/policies/acl/${policy}`);
     const data = answer.body?.data as { policy?: string } | undefined;
     if (answer.status === 404 || (answer.status === 200 && (data?.policy ?? '') === '')) {
       ctx.stderr.line(`No policy named: ${policy}`);
       return EXIT.failure;
     }
-    if (answer.status !== 200) await client.must('reading policy', 'GET', `sys/policies/acl/${encodeURIComponent(policy)}`);
+    if (answer.status !== 200) await client.must('reading policy', 'GET', `sys/policies/acl/${policy}`);
     if (format === 'json') ctx.stdout.line(toJson(answer.body));
     else ctx.stdout.write((data?.policy as string).endsWith('\n') ? (data?.policy as string) : `${data?.policy as string}\n`);
     return EXIT.ok;
@@ -64,7 +64,7 @@ const list: CommandSpec = {
   async run(ctx, flags) {
     positionals(flags, this.name, 0, 0);
     const format = outputFormat(flags, this.name);
-    const answer = await new ApiClient(ctx, flags).must('listing policies', 'GET', 'sys/policies/acl?list=true');
+    const answer = await new ApiClient(ctx, flags).list('listing policies', 'sys/policies/acl');
     const keys = ((answer.body?.data as { keys?: string[] } | undefined)?.keys ?? []).map(String);
     if (format === 'json') ctx.stdout.line(toJson(keys));
     else for (const key of keys) ctx.stdout.line(key);
@@ -82,7 +82,7 @@ const remove: CommandSpec = {
   async run(ctx, flags) {
     const [raw] = positionals(flags, this.name, 1, 1) as [string];
     const policy = name(raw);
-    await new ApiClient(ctx, flags).must('deleting policy', 'DELETE', `sys/policies/acl/${encodeURIComponent(policy)}`);
+    await new ApiClient(ctx, flags).must('deleting policy', 'DELETE', `sys/policies/acl/${policy}`);
     ctx.stdout.line(`Success! Deleted policy: ${policy}`);
     return EXIT.ok;
   },

@@ -1,19 +1,15 @@
-import { displayAddress, env } from '../backend.js';
 import type { CommandSpec } from '../command.js';
-import type { CommandContext } from '../context.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from '../flags.js';
 import { goValue, table } from '../output/table.js';
 import { toJson } from '../output/wire.js';
 import { sanitizePath } from '../paths.js';
-import { SERVER_GROUP } from './auth-client.js';
+import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './api-client.js';
+import { outputFormat, positionals } from './kv-shared.js';
 
 // `kv2 secrets enable|disable|list|tune|move`, bao-style: the same flags, requests
 // (`sys/mounts/<path>`, `sys/mounts/<path>/tune`, `sys/remount`) and messages as
 // `bao secrets …`, against any OpenBao, Vault or kv2 server.
-
-// The same -address and -namespace as the policy, token and fault commands.
-const SERVER_FLAGS: readonly FlagSpec[] = SERVER_GROUP.flags;
 
 const TUNE_FLAGS: readonly FlagSpec[] = [
   { name: 'description', kind: 'string', placeholder: 'TEXT', description: 'A human-friendly description of the mount.' },
@@ -43,87 +39,12 @@ const ENABLE_FLAGS: readonly FlagSpec[] = [
 ];
 
 function groups(own: readonly FlagSpec[], output = false): FlagGroup[] {
-  const list: FlagGroup[] = [{ title: 'Command options', flags: own }];
-  if (output)
-    list.push({
-      title: 'Output',
-      flags: [{ name: 'format', kind: 'string', placeholder: 'table|json', defaultText: 'table', description: 'Output format.' }],
-    });
-  list.push({ title: 'Server', flags: SERVER_FLAGS });
-  return list;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly json: Record<string, unknown> | undefined;
-}
-
-/** Sends one request to the server the flags and environment name, with the token. */
-async function request(ctx: CommandContext, flags: ParsedFlags, method: string, path: string, body?: unknown): Promise<Answer> {
-  const address = flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
-  if (address === undefined)
-    throw new CliError('kv2 secrets talks to a server: set BAO_ADDR (or VAULT_ADDR, or -address) and BAO_TOKEN; start one with kv2 server');
-  const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
-  if (token === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
-  const namespace = flags.string('namespace') ?? env(ctx, 'BAO_NAMESPACE', 'VAULT_NAMESPACE');
-  let url: URL;
-  try {
-    url = new URL(`v1/${path.split('/').map(encodeURIComponent).join('/')}`, address.replace(/\/*$/, '/'));
-  } catch {
-    throw new CliError(`invalid server address ${JSON.stringify(displayAddress(address))}`);
-  }
-  const headers: Record<string, string> = { 'X-Vault-Token': token };
-  if (namespace !== undefined) headers['X-Vault-Namespace'] = namespace;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (error) {
-    throw new CliError(`cannot reach ${displayAddress(address)}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
-  } catch {
-    json = undefined;
-  }
-  if (response.status >= 400) {
-    const errors = Array.isArray(json?.errors) ? (json.errors as unknown[]).map((e) => (typeof e === 'string' ? e : JSON.stringify(e))) : [];
-    const shown = `${method} ${displayAddress(address)}/v1/${path}`;
-    throw new ServerRefusal(
-      `Error making API request.\n\nURL: ${shown}\nCode: ${response.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`,
-    );
-  }
-  return { status: response.status, json };
-}
-
-/** A server's error answer, worded as bao's API client does. */
-class ServerRefusal extends CliError {
-  constructor(message: string) {
-    super(message, EXIT.usage);
-  }
-}
-
-async function failing<T>(action: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ServerRefusal) throw new CliError(`${action}: ${error.message}`, EXIT.usage);
-    throw error;
-  }
+  return [{ title: 'Command options', flags: own }, ...(output ? [OUTPUT_GROUP] : []), SERVER_GROUP];
 }
 
 function onePath(flags: ParsedFlags, command: string): string {
-  const args = flags.positionals;
-  if (args.length < 1) throw new UsageError(`Not enough arguments (expected 1, got ${args.length})`, command);
-  if (args.length > 1) throw new UsageError(`Too many arguments (expected 1, got ${args.length})`, command);
-  return `${sanitizePath(args[0] as string)}/`;
+  const [path] = positionals(flags, command, 1, 1) as [string];
+  return `${sanitizePath(path)}/`;
 }
 
 /** The tune fields the flags give (only those given, as bao sends them). */
@@ -161,9 +82,7 @@ KV version 2: use the type kv-v2, or kv with -version=2. Other servers accept th
   examples: ['kv2 secrets enable -path=team kv-v2', 'kv2 secrets enable -version=2 -path=app -description="app secrets" kv'],
   flags: groups(ENABLE_FLAGS),
   async run(ctx, flags) {
-    const [type, ...rest] = flags.positionals;
-    if (type === undefined) throw new UsageError('Not enough arguments (expected 1, got 0)', this.name);
-    if (rest.length > 0) throw new UsageError(`Too many arguments (expected 1, got ${flags.positionals.length})`, this.name);
+    const [type] = positionals(flags, this.name, 1, 1) as [string];
     const path = `${sanitizePath(flags.string('path') ?? type)}/`;
     const tune = tuneInput(flags);
     const { options, ...config } = tune;
@@ -176,7 +95,7 @@ KV version 2: use the type kv-v2, or kv with -version=2. Other servers accept th
       config: { ...config, force_no_cache: flags.bool('force-no-cache') === true },
     };
     if (options !== undefined) body.options = options;
-    await failing('Error enabling', () => request(ctx, flags, 'POST', `sys/mounts/${path}`.replace(/\/$/, ''), body));
+    await new ApiClient(ctx, flags).must('enabling', 'POST', `sys/mounts/${path.slice(0, -1)}`, body);
     ctx.stdout.line(`Success! Enabled the ${type} secrets engine at: ${path}`);
     return EXIT.ok;
   },
@@ -192,7 +111,7 @@ All its secrets are deleted for good. Succeeds also when nothing is mounted ther
   flags: groups([]),
   async run(ctx, flags) {
     const path = onePath(flags, this.name);
-    await failing(`Error disabling secrets engine at ${path}`, () => request(ctx, flags, 'DELETE', `sys/mounts/${path.slice(0, -1)}`));
+    await new ApiClient(ctx, flags).must(`disabling secrets engine at ${path}`, 'DELETE', `sys/mounts/${path.slice(0, -1)}`);
     ctx.stdout.line(`Success! Disabled the secrets engine (if it existed) at: ${path}`);
     return EXIT.ok;
   },
@@ -210,7 +129,7 @@ const tune: CommandSpec = {
     const body = tuneInput(flags);
     const description = flags.string('description');
     if (description !== undefined) body.description = description;
-    await failing(`Error tuning secrets engine ${path}`, () => request(ctx, flags, 'POST', `sys/mounts/${path}tune`, body));
+    await new ApiClient(ctx, flags).must(`tuning secrets engine ${path}`, 'POST', `sys/mounts/${path}tune`, body);
     ctx.stdout.line(`Success! Tuned the secrets engine at: ${path}`);
     return EXIT.ok;
   },
@@ -224,19 +143,18 @@ const move: CommandSpec = {
   examples: ['kv2 secrets move team/ platform/team/'],
   flags: groups([]),
   async run(ctx, flags) {
-    const args = flags.positionals;
-    if (args.length !== 2)
-      throw new UsageError(`${args.length < 2 ? 'Not enough' : 'Too many'} arguments (expected 2, got ${args.length})`, this.name);
-    const from = `${sanitizePath(args[0] as string)}/`;
-    const to = `${sanitizePath(args[1] as string)}/`;
-    const answer = await failing('Error moving secrets engine', () => request(ctx, flags, 'POST', 'sys/remount', { from, to }));
-    const id = (answer.json?.data as { migration_id?: unknown } | undefined)?.migration_id;
+    const [source, destination] = positionals(flags, this.name, 2, 2) as [string, string];
+    const from = `${sanitizePath(source)}/`;
+    const to = `${sanitizePath(destination)}/`;
+    const client = new ApiClient(ctx, flags);
+    const answer = await client.must(`moving secrets engine ${from} to ${to}`, 'POST', 'sys/remount', { from, to });
+    const id = (answer.body?.data as { migration_id?: unknown } | undefined)?.migration_id;
     let status = 'success';
     if (typeof id === 'string') {
       // kv2 finishes before answering; another server may still be moving, so ask as bao does.
       for (let attempt = 0; attempt < 60; attempt++) {
-        const state = await failing('Error checking migration status', () => request(ctx, flags, 'GET', `sys/remount/status/${id}`));
-        const reported = (state.json?.data as { migration_info?: { status?: unknown } } | undefined)?.migration_info?.status;
+        const state = await client.must('checking migration status', 'GET', `sys/remount/status/${id}`);
+        const reported = (state.body?.data as { migration_info?: { status?: unknown } } | undefined)?.migration_info?.status;
         status = typeof reported === 'string' ? reported : 'success';
         if (status !== 'in-progress') break;
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -257,11 +175,10 @@ const list: CommandSpec = {
   examples: ['kv2 secrets list', 'kv2 secrets list -detailed', 'kv2 secrets list -format=json'],
   flags: groups([{ name: 'detailed', kind: 'bool', description: 'Show accessor, options, TTLs, local, seal wrap and UUID too.' }], true),
   async run(ctx, flags) {
-    if (flags.positionals.length > 0) throw new UsageError(`Too many arguments (expected 0, got ${flags.positionals.length})`, this.name);
-    const format = (flags.string('format') ?? 'table').toLowerCase();
-    if (format !== 'table' && format !== 'json') throw new UsageError(`invalid -format ${JSON.stringify(format)}: use table or json`, this.name);
-    const answer = await failing('Error listing secrets engines', () => request(ctx, flags, 'GET', 'sys/mounts'));
-    const mounts = (answer.json?.data ?? {}) as Record<string, Record<string, unknown>>;
+    positionals(flags, this.name, 0, 0);
+    const format = outputFormat(flags, this.name);
+    const answer = await new ApiClient(ctx, flags).must('listing secrets engines', 'GET', 'sys/mounts');
+    const mounts = (answer.body?.data ?? {}) as Record<string, Record<string, unknown>>;
     if (format === 'json') {
       ctx.stdout.line(toJson(mounts));
       return EXIT.ok;

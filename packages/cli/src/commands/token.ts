@@ -4,7 +4,7 @@ import { EXIT, UsageError } from '../errors.js';
 import type { FlagGroup } from '../flags.js';
 import { columns, keyValueTable } from '../output/table.js';
 import { toJson } from '../output/wire.js';
-import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './auth-client.js';
+import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './api-client.js';
 import { outputFormat, positionals } from './kv-shared.js';
 
 /** Go's duration text with zero units trimmed (`768h`, `1h30m`), as bao prints token durations. */

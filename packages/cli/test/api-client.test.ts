@@ -1,0 +1,96 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { kv2InProcess, removeTempDir, tempDir } from './helpers.js';
+
+// The one client of the server-only commands (policy, token, fault, secrets), seen from a server
+// that records what it was sent and answers what the test sets.
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+let dir: string;
+let server: Server;
+let address: string;
+let seen: Seen[] = [];
+let answer: { status: number; body: string } = { status: 200, body: '{}' };
+
+beforeAll(async () => {
+  dir = await tempDir();
+  server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    req.resume();
+    req.on('end', () => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await removeTempDir(dir);
+});
+beforeEach(() => {
+  seen = [];
+  answer = { status: 200, body: '{}' };
+});
+
+const TOKEN = 's.client-test-token';
+
+function run(args: string[], env: Record<string, string> = { BAO_ADDR: address, BAO_TOKEN: TOKEN }) {
+  return kv2InProcess(args, { cwd: dir, env });
+}
+
+describe('ApiClient (policy, token, fault, secrets)', () => {
+  it("percent-encodes each path segment (a ? too), lists as bao's client does, and sends the token and namespace headers", async () => {
+    answer = { status: 204, body: '' };
+    expect((await run(['policy', 'delete', 'a b?c'])).code).toBe(0);
+    answer = { status: 200, body: '{"data":{"keys":["x"]}}' };
+    expect(await run(['policy', 'list', '-namespace=team/a'])).toMatchObject({ code: 0, stdout: 'x\n' });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['DELETE /v1/sys/policies/acl/a%20b%3Fc', 'GET /v1/sys/policies/acl?list=true']);
+    expect(seen[1]?.headers['x-vault-token']).toBe(TOKEN);
+    expect(seen[1]?.headers['x-vault-namespace']).toBe('team/a');
+    expect(seen[0]?.headers['x-vault-namespace']).toBeUndefined();
+  });
+
+  it("an error answer is bao's message on a line of its own, exit 1, and never shows the token", async () => {
+    answer = { status: 403, body: '{"errors":["permission denied"]}' };
+    const result = await run(['secrets', 'list']);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Error listing secrets engines: Error making API request.\n\nURL: GET ${address}/v1/sys/mounts\nCode: 403. Errors:\n\n* permission denied\n`,
+    });
+    answer = { status: 500, body: 'not json' };
+    const odd = await run(['token', 'lookup']);
+    expect(odd.code).toBe(1);
+    expect(odd.stderr).toContain('Code: 500. Errors:\n');
+    expect(odd.stderr + odd.stdout).not.toContain(TOKEN);
+  });
+
+  it('refuses to start without a server, a token, or with an address that is not a URL, and sends nothing', async () => {
+    expect(await run(['secrets', 'list'], { BAO_TOKEN: TOKEN })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no server: set BAO_ADDR') as unknown,
+    });
+    expect(await run(['policy', 'list'], { BAO_ADDR: address })).toMatchObject({ code: 1, stderr: expect.stringContaining('no token') as unknown });
+    expect(await run(['fault', 'list'], { BAO_ADDR: 'not a url', BAO_TOKEN: TOKEN })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('invalid server address') as unknown,
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('a server that cannot be reached is named by its address only', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await run(['secrets', 'list'], { BAO_ADDR: `http://127.0.0.1:${port}`, BAO_TOKEN: TOKEN });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot reach http://127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain(TOKEN);
+  });
+});
