@@ -176,12 +176,18 @@ export async function importRemote(
   options: { writeConfig: boolean; now: Date; concurrency?: number; onKey?: (path: string, done: number, total: number) => void },
 ): Promise<RemoteImportReport> {
   const report: RemoteImportReport = { keys: 0, versions: 0, skipped: 0 };
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (options.writeConfig) await store.writeConfig(document.config);
   const paths = Object.keys(document.keys).sort();
+  const present = await presentKeys(
+    store,
+    paths.filter((path) => hasDefaultSettings(document.keys[path] as KeyRecord)),
+    concurrency,
+  );
   const done = await mapBounded(
     paths,
-    options.concurrency ?? DEFAULT_CONCURRENCY,
-    (path) => importKey(store, path, document.keys[path] as KeyRecord, options.now),
+    concurrency,
+    (path) => importKey(store, path, document.keys[path] as KeyRecord, options.now, present.has(path)),
     (path) => path,
     (path, completed) => options.onKey?.(path, completed, paths.length),
   );
@@ -193,10 +199,43 @@ export async function importRemote(
   return report;
 }
 
+/**
+ * Which of `paths` the server already has (with versions or metadata only), from one listing of
+ * each folder they live in: far fewer requests than one per key, and what tells a key that is
+ * new from one that has metadata but no versions (a data write with cas 0 succeeds on both).
+ */
+async function presentKeys(store: KvV2Store, paths: readonly string[], concurrency: number): Promise<Set<string>> {
+  const folders = [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf('/') + 1)))];
+  const listings = await mapBounded(
+    folders,
+    concurrency,
+    async (folder) => {
+      try {
+        return await store.list(folder);
+      } catch (error) {
+        if (SecretNotFoundError.is(error)) return [];
+        throw error;
+      }
+    },
+    (folder) => folder,
+  );
+  const present = new Set<string>();
+  listings.forEach((entries, index) => {
+    for (const entry of entries) if (!entry.endsWith('/')) present.add(`${folders[index] as string}${entry}`);
+  });
+  return present;
+}
+
 // Most imports go into keys that do not exist yet, so the key is first written as new (metadata
 // CAS 0, data CAS 0) and its metadata read only when the server answers that it exists: one
 // request per key fewer than reading first. Either way the CAS values make the outcome exact.
-async function importKey(store: KvV2Store, path: string, record: KeyRecord, now: Date): Promise<{ versions: number; skipped: number }> {
+async function importKey(
+  store: KvV2Store,
+  path: string,
+  record: KeyRecord,
+  now: Date,
+  present: boolean,
+): Promise<{ versions: number; skipped: number }> {
   let versions = 0;
   let skipped = 0;
   const settings = (metadataCas: number): MetadataUpdate => {
@@ -219,10 +258,12 @@ async function importKey(store: KvV2Store, path: string, record: KeyRecord, now:
   let known = false;
   // A key with default settings that the server does not have yet needs no metadata request: its
   // first version, written with cas 0, creates it with exactly those settings (one request a key
-  // instead of two). A key that exists already goes the long way, so its settings are replaced.
+  // instead of two). A key that exists already goes the long way, so its settings are replaced:
+  // one listed before the import, or one whose data write with cas 0 fails. (A key created
+  // with metadata only by someone else while the import runs keeps that writer's settings.)
   const first = numbers.map((n) => record.versions[String(n)] as VersionRecord).find((v) => v.data !== undefined);
   let firstWritten: VersionRecord | undefined;
-  if (hasDefaultSettings(record) && first?.data !== undefined) {
+  if (!present && hasDefaultSettings(record) && first?.data !== undefined) {
     try {
       current = (await store.write(path, first.data, { cas: 0 })).version;
       known = true;

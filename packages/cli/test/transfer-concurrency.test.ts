@@ -130,6 +130,19 @@ describe('kv2 import / export against a server: -concurrency', () => {
     }
   });
 
+  it("a key the server has with metadata only (no versions) gets the snapshot's settings, not its own", async () => {
+    // A data write with cas 0 succeeds on such a key, so only the listing tells it from a new one.
+    const key = keyPath(7);
+    await counting.inner.deleteMetadata(key);
+    await counting.inner.writeMetadata(key, { maxVersions: 1, deleteVersionAfter: 3600, customMetadata: { owner: 'old' } });
+    expect((await counting.inner.readMetadata(key)).currentVersion).toBe(0);
+    const result = await kv2InProcess(['import', 'snap.json'], { cwd: dir, env });
+    expect(result.code, result.stderr).toBe(0);
+    const metadata = await counting.inner.readMetadata(key);
+    expect([metadata.maxVersions, metadata.deleteVersionAfter, metadata.customMetadata]).toEqual([0, 0, null]);
+    expect((await counting.inner.read(key)).data).toEqual({ n: '7', v: '1' });
+  });
+
   it('export keeps at most N requests in flight and writes the same snapshot as one at a time', async () => {
     const parallel = await kv2InProcess(['export', '-concurrency=3'], { cwd: dir, env });
     expect(parallel.code, parallel.stderr).toBe(0);
