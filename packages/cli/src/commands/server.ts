@@ -11,6 +11,7 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import { parseFaultSpec } from './fault.js';
 import type { ParsedFlags } from '../flags.js';
 import { sanitizePath } from '../paths.js';
+import { lockServerDataFile } from '../server-lock.js';
 
 /** Where `kv2 server` listens by default: loopback only, bao's dev port. */
 const DEFAULT_ADDRESS = '127.0.0.1:8200';
@@ -38,6 +39,9 @@ export function parseListenAddress(text: string, command: string): { host: strin
     throw new UsageError(`invalid -address ${JSON.stringify(text)}: use host:port, e.g. 127.0.0.1:8200 (port 0 picks a free one)`, command);
   return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
 }
+
+/** The stores `kv2 server` can serve: in memory or in a file. */
+type LocalChoice = ReturnType<typeof chooseLocalBackend>;
 
 interface TokenSource {
   token: string;
@@ -248,107 +252,128 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     if (dev && flags.has('file'))
       throw new UsageError('-dev keeps the data in memory; it cannot be combined with -file (drop -dev to keep the data in a file)', this.name);
     const choice = dev ? ({ kind: 'memory' } as const) : chooseLocalBackend(ctx, flags, this.name);
-    const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
-    const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
-
-    const { FileKeyValueStore, MemoryKeyValueStore } = await import('@kv2/local');
-    const { newMountRecord } = await import('@kv2/server');
-    const stores: Record<string, BaseKeyValueStore> = {};
-    const records: Record<string, MountRecord> = {};
-    let mountTable: MountTableHandler;
-    let table: FileMountTable | undefined;
-    if (choice.kind === 'memory') {
-      for (const mount of mountsFrom(flags, false)) stores[mount] = new MemoryKeyValueStore();
-      mountTable = { open: () => new MemoryKeyValueStore() };
-    } else {
-      table = await FileMountTable.load({
-        file: choice.file,
-        mounts: mountsFrom(flags, readMountTable(choice.file) !== undefined),
-        localMount: LOCAL_MOUNT,
-        encryption,
-        newRecord: (path) => newMountRecord(path),
-      });
-      for (const entry of table.mounts) {
-        stores[entry.path] = new FileKeyValueStore({ file: table.fileOf(entry.path), ...(encryption === undefined ? {} : { encryption }) });
-        const { file: _file, ...record } = entry;
-        records[entry.path] = record;
-      }
-      mountTable = table;
-    }
-    const mounts = Object.keys(stores).sort();
-    // Opening now turns a wrong key or a corrupt file into an error before anything listens.
+    const release =
+      choice.kind === 'file'
+        ? await lockServerDataFile(choice.file, displayPath(ctx, choice.file), (error) =>
+            ctx.stderr.line(`${new Date().toISOString()} ${ctx.stderr.style.yellow('[WARN]')} the server lock was lost: ${error.message}`),
+          )
+        : undefined;
     try {
-      for (const store of Object.values(stores)) await store.list('');
-    } catch (error) {
-      await Promise.allSettled(Object.values(stores).map((store) => store.close()));
-      throw error;
+      return await serve(ctx, flags, choice, { host, port, faultRules });
+    } finally {
+      await release?.();
     }
-
-    const { createServer, fileAuthStorage } = await import('@kv2/server');
-    const authConfig = await loadAuthConfig(ctx, flags.string('auth-config'), this.name);
-    const quiet = flags.bool('quiet') === true;
-    const kvServer = createServer({
-      token,
-      mounts: stores,
-      mountRecords: records,
-      mountTable,
-      ...authConfig,
-      // Policies and tokens persist next to the data (tokens hashed, encrypted like the data).
-      ...(choice.kind === 'file' ? { authStorage: fileAuthStorage({ file: join(dirname(choice.file), AUTH_FILE), encryption }) } : {}),
-      host,
-      ...(faultRules.length > 0 || flags.bool('sealed') === true ? { faults: { rules: faultRules, sealed: flags.bool('sealed') === true } } : {}),
-      installSignalHandlers: true,
-      logger: (entry) => {
-        if (quiet && entry.level === 'info') return;
-        const level = entry.level.toUpperCase();
-        const style = ctx.stderr.style;
-        const tag = entry.level === 'error' ? style.red(`[${level}]`) : entry.level === 'warn' ? style.yellow(`[${level}]`) : style.dim(`[${level}]`);
-        ctx.stderr.line(`${new Date().toISOString()} ${tag} ${entry.message}`);
-      },
-    });
-    let url: string;
-    try {
-      ({ url } = await kvServer.listen({ port, host }));
-    } catch (error) {
-      await kvServer.close();
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new CliError(
-        `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use (another server? try -address=127.0.0.1:0)' : error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-
-    const style = ctx.stdout.style;
-    const storage =
-      choice.kind === 'memory'
-        ? 'memory (nothing is kept)'
-        : `file ${mounts.map((m) => displayPath(ctx, (table as FileMountTable).fileOf(m))).join(', ') || '(none yet)'} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
-    const lines = [
-      style.bold(`==> kv2 server started: an OpenBao-compatible KV v2 API`),
-      '',
-      `        Address: ${url}`,
-      `         Mounts: ${mounts.length === 0 ? 'none yet (kv2 secrets enable -path=secret kv-v2)' : `${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`}`,
-      `        Storage: ${storage}`,
-      ...(choice.kind === 'file'
-        ? [`    Mount table: ${displayPath(ctx, mountTablePath(choice.file))} (enable more: kv2 secrets enable -path=NAME kv-v2)`]
-        : []),
-      `     Root Token: ${token}`,
-      `                 (${origin})`,
-      '',
-      'Paste these into your shell to use bao, vault, curl or kv2 with it:',
-      '',
-      `    export BAO_ADDR=${shellQuote(url)} BAO_TOKEN=${shellQuote(token)}`,
-      `    export VAULT_ADDR=${shellQuote(url)} VAULT_TOKEN=${shellQuote(token)}`,
-      '',
-      `Then: kv2 kv put ${mounts[0] ?? LOCAL_MOUNT}/hello who=world   (or bao kv put -mount=${mounts[0] ?? LOCAL_MOUNT} hello who=world)`,
-      'Stop with Ctrl+C (SIGINT) or SIGTERM: in-flight requests finish first.',
-      '',
-    ];
-    ctx.stdout.write(`${lines.join('\n')}\n`);
-    await kvServer.closed;
-    ctx.stderr.line(style.bold('==> kv2 server stopped'));
-    return EXIT.ok;
   },
 };
+
+/** Everything after the store choice: opens the stores, serves until stopped, closes them. */
+async function serve(
+  ctx: CommandContext,
+  flags: ParsedFlags,
+  choice: LocalChoice,
+  listen: { host: string; port: number; faultRules: ReturnType<typeof parseFaultSpec>[] },
+): Promise<number> {
+  const { host, port, faultRules } = listen;
+  const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
+  const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
+
+  const { FileKeyValueStore, MemoryKeyValueStore } = await import('@kv2/local');
+  const { newMountRecord } = await import('@kv2/server');
+  const stores: Record<string, BaseKeyValueStore> = {};
+  const records: Record<string, MountRecord> = {};
+  let mountTable: MountTableHandler;
+  let table: FileMountTable | undefined;
+  if (choice.kind === 'memory') {
+    for (const mount of mountsFrom(flags, false)) stores[mount] = new MemoryKeyValueStore();
+    mountTable = { open: () => new MemoryKeyValueStore() };
+  } else {
+    table = await FileMountTable.load({
+      file: choice.file,
+      mounts: mountsFrom(flags, readMountTable(choice.file) !== undefined),
+      localMount: LOCAL_MOUNT,
+      encryption,
+      newRecord: (path) => newMountRecord(path),
+    });
+    for (const entry of table.mounts) {
+      stores[entry.path] = new FileKeyValueStore({ file: table.fileOf(entry.path), ...(encryption === undefined ? {} : { encryption }) });
+      const { file: _file, ...record } = entry;
+      records[entry.path] = record;
+    }
+    mountTable = table;
+  }
+  const mounts = Object.keys(stores).sort();
+  // Opening now turns a wrong key or a corrupt file into an error before anything listens.
+  try {
+    for (const store of Object.values(stores)) await store.list('');
+  } catch (error) {
+    await Promise.allSettled(Object.values(stores).map((store) => store.close()));
+    throw error;
+  }
+
+  const { createServer, fileAuthStorage } = await import('@kv2/server');
+  const authConfig = await loadAuthConfig(ctx, flags.string('auth-config'), 'server');
+  const quiet = flags.bool('quiet') === true;
+  const kvServer = createServer({
+    token,
+    mounts: stores,
+    mountRecords: records,
+    mountTable,
+    ...authConfig,
+    // Policies and tokens persist next to the data (tokens hashed, encrypted like the data).
+    ...(choice.kind === 'file' ? { authStorage: fileAuthStorage({ file: join(dirname(choice.file), AUTH_FILE), encryption }) } : {}),
+    host,
+    ...(faultRules.length > 0 || flags.bool('sealed') === true ? { faults: { rules: faultRules, sealed: flags.bool('sealed') === true } } : {}),
+    installSignalHandlers: true,
+    logger: (entry) => {
+      if (quiet && entry.level === 'info') return;
+      const level = entry.level.toUpperCase();
+      const style = ctx.stderr.style;
+      const tag = entry.level === 'error' ? style.red(`[${level}]`) : entry.level === 'warn' ? style.yellow(`[${level}]`) : style.dim(`[${level}]`);
+      ctx.stderr.line(`${new Date().toISOString()} ${tag} ${entry.message}`);
+    },
+  });
+  let url: string;
+  try {
+    ({ url } = await kvServer.listen({ port, host }));
+  } catch (error) {
+    await kvServer.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(
+      `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use (another server? try -address=127.0.0.1:0)' : error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+
+  const style = ctx.stdout.style;
+  const storage =
+    choice.kind === 'memory'
+      ? 'memory (nothing is kept)'
+      : `file ${mounts.map((m) => displayPath(ctx, (table as FileMountTable).fileOf(m))).join(', ') || '(none yet)'} (encrypted: ${encryption === undefined ? 'no' : 'key' in encryption ? 'yes, key' : 'yes, passphrase'})`;
+  const lines = [
+    style.bold(`==> kv2 server started: an OpenBao-compatible KV v2 API`),
+    '',
+    `        Address: ${url}`,
+    `         Mounts: ${mounts.length === 0 ? 'none yet (kv2 secrets enable -path=secret kv-v2)' : `${mounts.map((m) => `${m}/`).join(', ')} (KV v2)`}`,
+    `        Storage: ${storage}`,
+    ...(choice.kind === 'file'
+      ? [`    Mount table: ${displayPath(ctx, mountTablePath(choice.file))} (enable more: kv2 secrets enable -path=NAME kv-v2)`]
+      : []),
+    `     Root Token: ${token}`,
+    `                 (${origin})`,
+    '',
+    'Paste these into your shell to use bao, vault, curl or kv2 with it:',
+    '',
+    `    export BAO_ADDR=${shellQuote(url)} BAO_TOKEN=${shellQuote(token)}`,
+    `    export VAULT_ADDR=${shellQuote(url)} VAULT_TOKEN=${shellQuote(token)}`,
+    '',
+    `Then: kv2 kv put ${mounts[0] ?? LOCAL_MOUNT}/hello who=world   (or bao kv put -mount=${mounts[0] ?? LOCAL_MOUNT} hello who=world)`,
+    'Stop with Ctrl+C (SIGINT) or SIGTERM: in-flight requests finish first.',
+    '',
+  ];
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+  await kvServer.closed;
+  ctx.stderr.line(style.bold('==> kv2 server stopped'));
+  return EXIT.ok;
+}
 
 /** `kv2 server`. */
 export const serverCommands: readonly CommandSpec[] = [server];

@@ -1,0 +1,50 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverLockPath } from '../src/server-lock.js';
+import { api, kv2, removeTempDir, startServer, tempDir } from './helpers.js';
+
+// One kv2 server per data file: a second one would overwrite the first's mount table, tokens and
+// policies. Local kv2 commands keep sharing the data file.
+
+let dir: string;
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await removeTempDir(dir);
+});
+
+describe('kv2 server: one server per data file', () => {
+  it('a second server on the same file is refused at once and changes nothing; local commands still share the file', async () => {
+    const file = join(dir, 'shared', 'data.json');
+    const first = await startServer(['-address=127.0.0.1:0', `-file=${file}`], { cwd: dir });
+    try {
+      expect(await api(first, 'POST', 'secret/data/app', { data: { v: '1' } })).toMatchObject({ status: 200 });
+      const tableBefore = await stat(join(dir, 'shared', 'data.mounts.json'));
+      const second = await kv2(['server', '-address=127.0.0.1:0', `-file=${file}`], { cwd: dir });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`another kv2 server is running on ${join('shared', 'data.json')}`);
+      expect(second.stdout).toBe('');
+      expect((await stat(join(dir, 'shared', 'data.mounts.json'))).mtimeMs).toBe(tableBefore.mtimeMs);
+      // The first server still serves, and a local command reads and writes the same data.
+      expect(await api(first, 'GET', 'secret/data/app')).toMatchObject({ status: 200 });
+      expect(await kv2(['kv', 'put', `-file=${file}`, 'secret/local', 'v=2'], { cwd: dir })).toMatchObject({ code: 0 });
+      expect(await api(first, 'GET', 'secret/data/local')).toMatchObject({ status: 200, json: { data: { data: { v: '2' } } } });
+      // Another data file in the same folder is another server's.
+      const other = await startServer(['-address=127.0.0.1:0', `-file=${join(dir, 'shared', 'other.json')}`], { cwd: dir });
+      expect(await other.stop()).toBe(0);
+    } finally {
+      const code = await first.stop();
+      expect(code, first.output().stderr).toBe(0);
+    }
+    await expect(stat(serverLockPath(file))).rejects.toMatchObject({ code: 'ENOENT' });
+    // Stopped gracefully: the next server starts at once and finds the data.
+    const next = await startServer(['-address=127.0.0.1:0', `-file=${file}`], { cwd: dir });
+    try {
+      expect(await api(next, 'GET', 'secret/data/app')).toMatchObject({ status: 200, json: { data: { data: { v: '1' } } } });
+    } finally {
+      await next.stop();
+    }
+  });
+});
