@@ -3,8 +3,9 @@
 // Packs every public package with the pinned pnpm (prepack builds dist/), checks each tarball's
 // manifest and contents, installs the tarballs with npm into a new project in the system's
 // temporary folder (outside the repository), and there:
-//   1. starts `npx kv2 server -memory -address 127.0.0.1:0`, then `kv2 kv put` and
-//      `kv2 kv get -field` through it (no tsx, no TypeScript at run time);
+//   1. starts `npx kv2 server -address 127.0.0.1:0` (the file store, .kv2/ in the project), then
+//      `kv2 kv put` and `kv2 kv get -field` through it (no tsx, no TypeScript at run time), and
+//      after it stops reads the value back from the file with a local `kv2 kv get`;
 //   2. imports every package from ESM, and checks KvError.is() across the ESM and CommonJS copies;
 //   3. runs jest tests (CommonJS, no flags): MemoryKeyValueStore and its clock as a fake,
 //      runConformance, FileKeyValueStore;
@@ -13,7 +14,7 @@
 //   5. runs describeConformance from @kv2/conformance/vitest on MemoryKeyValueStore.
 // `KV2_SMOKE_KEEP=1` keeps the temporary folder (its path is printed).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -175,7 +176,7 @@ function startServer() {
   return new Promise((resolve, reject) => {
     // Its own process group: npx does not pass SIGTERM on to the server it started, so the stop
     // signal goes to the group (npx and the server), as Ctrl+C in a terminal would.
-    server = spawn('npx', ['kv2', 'server', '-memory', '-address', '127.0.0.1:0'], {
+    server = spawn('npx', ['kv2', 'server', '-address', '127.0.0.1:0'], {
       cwd: project,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -218,7 +219,7 @@ function stopServer() {
 }
 
 async function cli() {
-  step('1. npx kv2 server on port 0, then kv2 kv put and kv2 kv get through it');
+  step('1. npx kv2 server on port 0 (file store), kv2 kv put and get through it, then from the file');
   const { address, token } = await startServer();
   check(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/.test(address), `the server printed the port it got: ${address}`);
   const kvEnv = { ...env, BAO_ADDR: address, BAO_TOKEN: token };
@@ -228,6 +229,11 @@ async function cli() {
   check(got.trim() === 's3cret', `kv2 kv get -field=password printed the value`);
   await stopServer();
   check(server.output.includes('==> kv2 server stopped'), 'the server stopped gracefully on SIGTERM');
+  const data = join(project, '.kv2', 'data.json');
+  check(existsSync(data) && (statSync(data).mode & 0o777) === 0o600, 'the data file is .kv2/data.json, mode 0600');
+  check(!existsSync(`${data}.server.lock`), 'the server removed its lock when it stopped');
+  const local = run('npx', ['kv2', 'kv', 'get', '-field=password', 'secret/smoke/db'], { env });
+  check(local.trim() === 's3cret', 'a local kv2 kv get read the value the server kept in the file');
 }
 
 const ESM_CHECK = `import { createRequire } from 'node:module';
