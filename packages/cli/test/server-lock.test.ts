@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverLockPath } from '../src/server-lock.js';
@@ -24,21 +24,25 @@ describe('kv2 server: one server per data file', () => {
       const tableBefore = await stat(join(dir, 'shared', 'data.mounts.json'));
       const second = await kv2(['server', '-address=127.0.0.1:0', `-file=${file}`], { cwd: dir });
       expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`another kv2 server is running on ${join('shared', 'data.json')}`);
+      expect(second.stderr).toContain('another kv2 server is running on shared: one server per data folder');
       expect(second.stdout).toBe('');
       expect((await stat(join(dir, 'shared', 'data.mounts.json'))).mtimeMs).toBe(tableBefore.mtimeMs);
       // The first server still serves, and a local command reads and writes the same data.
       expect(await api(first, 'GET', 'secret/data/app')).toMatchObject({ status: 200 });
       expect(await kv2(['kv', 'put', `-file=${file}`, 'secret/local', 'v=2'], { cwd: dir })).toMatchObject({ code: 0 });
       expect(await api(first, 'GET', 'secret/data/local')).toMatchObject({ status: 200, json: { data: { data: { v: '2' } } } });
-      // Another data file in the same folder is another server's.
-      const other = await startServer(['-address=127.0.0.1:0', `-file=${join(dir, 'shared', 'other.json')}`], { cwd: dir });
+      // The folder's tokens, policies and root token are shared by every data file in it: another
+      // data file there is refused too; one in another folder is another server's.
+      const sibling = await kv2(['server', '-address=127.0.0.1:0', `-file=${join(dir, 'shared', 'other.json')}`], { cwd: dir });
+      expect(sibling.code).toBe(1);
+      expect(sibling.stderr).toContain('another kv2 server is running on shared');
+      const other = await startServer(['-address=127.0.0.1:0', `-file=${join(dir, 'elsewhere', 'data.json')}`], { cwd: dir });
       expect(await other.stop()).toBe(0);
     } finally {
       const code = await first.stop();
       expect(code, first.output().stderr).toBe(0);
     }
-    await expect(stat(serverLockPath(file))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(serverLockPath(join(dir, 'shared')))).rejects.toMatchObject({ code: 'ENOENT' });
     // Stopped gracefully: the next server starts at once and finds the data.
     const next = await startServer(['-address=127.0.0.1:0', `-file=${file}`], { cwd: dir });
     try {
@@ -46,5 +50,15 @@ describe('kv2 server: one server per data file', () => {
     } finally {
       await next.stop();
     }
+  });
+
+  it('a server whose lock is taken from it stops serving and exits 1, so two servers never share a folder', async () => {
+    const folder = join(dir, 'lost');
+    const server = await startServer(['-address=127.0.0.1:0', `-file=${join(folder, 'data.json')}`], { cwd: dir });
+    await rm(serverLockPath(folder), { recursive: true });
+    const code = await new Promise<number | null>((resolve) => server.child.once('exit', (exit) => resolve(exit)));
+    expect(code).toBe(1);
+    expect(server.output().stderr).toContain('the server lock was lost');
+    expect(server.output().stderr).toContain('Error: the server stopped: it lost its lock on lost');
   });
 });

@@ -11,7 +11,7 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import { parseFaultSpec } from './fault.js';
 import type { ParsedFlags } from '../flags.js';
 import { sanitizePath } from '../paths.js';
-import { lockServerDataFile } from '../server-lock.js';
+import { lockServerFolder } from '../server-lock.js';
 
 /** Where `kv2 server` listens by default: loopback only, bao's dev port. */
 const DEFAULT_ADDRESS = '127.0.0.1:8200';
@@ -252,28 +252,49 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     if (dev && flags.has('file'))
       throw new UsageError('-dev keeps the data in memory; it cannot be combined with -file (drop -dev to keep the data in a file)', this.name);
     const choice = dev ? ({ kind: 'memory' } as const) : chooseLocalBackend(ctx, flags, this.name);
-    const release =
+    // Stops the server if its folder lock is lost: another server may have started on the folder.
+    const lockLost = new AbortController();
+    const folder = displayPath(ctx, dirname(choice.kind === 'file' ? choice.file : ctx.cwd));
+    const lock =
       choice.kind === 'file'
-        ? await lockServerDataFile(choice.file, displayPath(ctx, choice.file), (error) =>
-            ctx.stderr.line(`${new Date().toISOString()} ${ctx.stderr.style.yellow('[WARN]')} the server lock was lost: ${error.message}`),
+        ? await lockServerFolder(
+            choice.file,
+            folder,
+            (line) => logLine(ctx, 'warn', line),
+            (error) => {
+              logLine(ctx, 'error', `the server lock was lost (${error.message}): stopping, so that two servers never change one folder`);
+              lockLost.abort(error);
+            },
           )
-        : undefined;
+        : null;
+    if (choice.kind === 'file' && lock === null) logLine(ctx, 'warn', `${folder} cannot be written: serving without the one-server-per-folder lock`);
     try {
-      return await serve(ctx, flags, choice, { host, port, faultRules });
+      const code = await serve(ctx, flags, choice, { host, port, faultRules, stop: lockLost.signal });
+      if (lockLost.signal.aborted) throw new CliError(`the server stopped: it lost its lock on ${folder} (another server may have taken it over)`);
+      return code;
     } finally {
-      await release?.();
+      await lock?.release().catch((error: unknown) => logLine(ctx, 'warn', `could not remove the server lock: ${String(error)}`));
     }
   },
 };
+
+/** One line of the server's log on stderr: time, level, message. */
+function logLine(ctx: CommandContext, level: 'info' | 'warn' | 'error', message: string): void {
+  const style = ctx.stderr.style;
+  const tag = `[${level.toUpperCase()}]`;
+  ctx.stderr.line(
+    `${new Date().toISOString()} ${level === 'error' ? style.red(tag) : level === 'warn' ? style.yellow(tag) : style.dim(tag)} ${message}`,
+  );
+}
 
 /** Everything after the store choice: opens the stores, serves until stopped, closes them. */
 async function serve(
   ctx: CommandContext,
   flags: ParsedFlags,
   choice: LocalChoice,
-  listen: { host: string; port: number; faultRules: ReturnType<typeof parseFaultSpec>[] },
+  listen: { host: string; port: number; faultRules: ReturnType<typeof parseFaultSpec>[]; stop: AbortSignal },
 ): Promise<number> {
-  const { host, port, faultRules } = listen;
+  const { host, port, faultRules, stop } = listen;
   const encryption = choice.kind === 'file' ? await loadEncryption(ctx, flags) : undefined;
   const { token, origin } = await rootToken(ctx, flags, choice.kind === 'file' ? choice.file : undefined);
 
@@ -326,10 +347,7 @@ async function serve(
     installSignalHandlers: true,
     logger: (entry) => {
       if (quiet && entry.level === 'info') return;
-      const level = entry.level.toUpperCase();
-      const style = ctx.stderr.style;
-      const tag = entry.level === 'error' ? style.red(`[${level}]`) : entry.level === 'warn' ? style.yellow(`[${level}]`) : style.dim(`[${level}]`);
-      ctx.stderr.line(`${new Date().toISOString()} ${tag} ${entry.message}`);
+      logLine(ctx, entry.level, entry.message);
     },
   });
   let url: string;
@@ -370,6 +388,10 @@ async function serve(
     '',
   ];
   ctx.stdout.write(`${lines.join('\n')}\n`);
+  // Also stops when the folder lock is lost (see run).
+  const onStop = (): void => void kvServer.close();
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
   await kvServer.closed;
   ctx.stderr.line(style.bold('==> kv2 server stopped'));
   return EXIT.ok;
