@@ -203,22 +203,32 @@ export async function importRemote(
  * Which of `paths` the server already has (with versions or metadata only), from one listing of
  * each folder they live in: far fewer requests than one per key, and what tells a key that is
  * new from one that has metadata but no versions (a data write with cas 0 succeeds on both).
+ * A folder the token may not list is taken as holding none of them: its keys go the one-request
+ * way (a token that may only write data can import, as it could before this check existed).
+ * A failed listing stops the import before any key is written.
  */
 async function presentKeys(store: KvV2Store, paths: readonly string[], concurrency: number): Promise<Set<string>> {
   const folders = [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf('/') + 1)))];
-  const listings = await mapBounded(
-    folders,
-    concurrency,
-    async (folder) => {
-      try {
-        return await store.list(folder);
-      } catch (error) {
-        if (SecretNotFoundError.is(error)) return [];
-        throw error;
-      }
-    },
-    (folder) => folder,
-  );
+  let listings: string[][];
+  try {
+    listings = await mapBounded(
+      folders,
+      concurrency,
+      async (folder) => {
+        try {
+          return await store.list(folder);
+        } catch (error) {
+          if (SecretNotFoundError.is(error) || PermissionDeniedError.is(error)) return [];
+          throw error;
+        }
+      },
+      (folder) => folder,
+    );
+  } catch (error) {
+    // Named by its folder, with no key imported yet.
+    if (error instanceof ItemFailedError) throw new ItemFailedError(-1, error.label, 0, error.cause);
+    throw error;
+  }
   const present = new Set<string>();
   listings.forEach((entries, index) => {
     for (const entry of entries) if (!entry.endsWith('/')) present.add(`${folders[index] as string}${entry}`);

@@ -21,8 +21,13 @@ class CountingStore {
   inFlight = 0;
   maxInFlight = 0;
   calls = 0;
-  /** A call `(method, path)` to refuse, as a server refuses a token that may not do it. */
-  refuse: ((method: string, path: unknown) => boolean) | undefined;
+  /** Every call, as `method path`. */
+  log: string[] = [];
+  /**
+   * A call `(method, path)` to refuse, as a server refuses a token that may not do it (true), or
+   * to fail with the given error.
+   */
+  refuse: ((method: string, path: unknown) => boolean | Error) | undefined;
 
   asStore(): BaseKeyValueStore {
     return new Proxy(this.inner, {
@@ -32,11 +37,14 @@ class CountingStore {
         const method = value as (...args: unknown[]) => Promise<unknown>;
         return async (...args: unknown[]) => {
           this.calls++;
+          this.log.push(`${String(property)} ${String(args[0])}`);
           this.inFlight++;
           this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
           try {
             await sleep(3);
-            if (this.refuse?.(String(property), args[0]) === true) throw new PermissionDeniedError('refused by the test');
+            const refusal = this.refuse?.(String(property), args[0]);
+            if (refusal instanceof Error) throw refusal;
+            if (refusal === true) throw new PermissionDeniedError('refused by the test');
             return await method.apply(target, args);
           } finally {
             this.inFlight--;
@@ -49,6 +57,7 @@ class CountingStore {
   reset(): void {
     this.maxInFlight = 0;
     this.calls = 0;
+    this.log = [];
     this.refuse = undefined;
   }
 }
@@ -169,6 +178,24 @@ describe('kv2 import / export against a server: -concurrency', () => {
     const calls = counting.calls;
     await sleep(20);
     expect(counting.calls).toBe(calls);
+  });
+
+  it('folders the token may not list are imported the one-request way; a listing that fails stops the import before any write', async () => {
+    for (let i = 0; i < KEYS; i++) await counting.inner.deleteMetadata(keyPath(i));
+    counting.reset();
+    counting.refuse = (method) => method === 'list';
+    const allowed = await kv2InProcess(['import', 'snap.json'], { cwd: dir, env });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(counting.log.filter((call) => call.startsWith('list '))).toHaveLength(4);
+    expect(counting.log.filter((call) => call.startsWith('writeMetadata '))).toEqual([]);
+    expect((await counting.inner.readMetadata(keyPath(5))).currentVersion).toBe(3);
+    counting.reset();
+    counting.refuse = (method, path) => (method === 'list' && path === 'app/folder-2/' ? new StoreUnavailableError('the disk is away') : false);
+    const failed = await kv2InProcess(['import', 'snap.json'], { cwd: dir, env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('import failed at "app/folder-2/" on the server');
+    expect(failed.stderr).toContain('0 keys were imported before it stopped');
+    expect(counting.log.filter((call) => !call.startsWith('list '))).toEqual([]);
   });
 
   it('a failed read stops the export, writes nothing and names the key', async () => {
