@@ -222,6 +222,7 @@ async function cli() {
   step('1. npx kv2 server on port 0 (file store), kv2 kv put and get through it, then from the file');
   const { address, token } = await startServer();
   check(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/.test(address), `the server printed the port it got: ${address}`);
+  check(existsSync(join(project, '.kv2', 'server.lock')), 'the server holds .kv2/server.lock while it runs');
   const kvEnv = { ...env, BAO_ADDR: address, BAO_TOKEN: token };
   const put = run('npx', ['kv2', 'kv', 'put', 'secret/smoke/db', 'password=s3cret', 'user=app'], { env: kvEnv });
   check(/version\s+1/.test(put), 'kv2 kv put wrote version 1');
@@ -231,7 +232,7 @@ async function cli() {
   check(server.output.includes('==> kv2 server stopped'), 'the server stopped gracefully on SIGTERM');
   const data = join(project, '.kv2', 'data.json');
   check(existsSync(data) && (statSync(data).mode & 0o777) === 0o600, 'the data file is .kv2/data.json, mode 0600');
-  check(!existsSync(`${data}.server.lock`), 'the server removed its lock when it stopped');
+  check(!existsSync(join(project, '.kv2', 'server.lock')), 'the server removed its lock when it stopped');
   const local = run('npx', ['kv2', 'kv', 'get', '-field=password', 'secret/smoke/db'], { env });
   check(local.trim() === 's3cret', 'a local kv2 kv get read the value the server kept in the file');
 }
