@@ -17,13 +17,25 @@ let server: Server;
 let address: string;
 let seen: Seen[] = [];
 let answer: { status: number; body: string } = { status: 200, body: '{}' };
+let redirectTo: string | undefined;
+let cutBody = false;
 
 beforeAll(async () => {
   dir = await tempDir();
   server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     req.resume();
-    req.on('end', () => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(answer.body));
+    req.on('end', () => {
+      if (cutBody) {
+        // Headers promising more than is sent, then the connection closes.
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' }).write('{"data":');
+        res.socket?.destroy();
+        return;
+      }
+      res
+        .writeHead(answer.status, { 'Content-Type': 'application/json', ...(redirectTo === undefined ? {} : { Location: redirectTo }) })
+        .end(answer.body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,7 +102,47 @@ describe('ApiClient (policy, token, fault, secrets)', () => {
     await new Promise((resolve) => closed.close(resolve));
     const result = await run(['secrets', 'list'], { BAO_ADDR: `http://127.0.0.1:${port}`, BAO_TOKEN: TOKEN });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`cannot reach http://127.0.0.1:${port}`);
+    expect(result.stderr).toContain(`network error: GET http://127.0.0.1:${port}/v1/sys/mounts failed`);
     expect(result.stderr).not.toContain(TOKEN);
+  });
+
+  it('refuses an address with credentials or without http(s), never echoing the password', async () => {
+    const withPassword = await run(['secrets', 'list'], { BAO_ADDR: 'http://admin:hunter2@127.0.0.1:1', BAO_TOKEN: TOKEN });
+    expect(withPassword.code).toBe(1);
+    expect(withPassword.stderr).toContain('must not contain credentials');
+    expect(withPassword.stderr).not.toContain('hunter2');
+    const bare = await run(['policy', 'list'], { BAO_ADDR: 'localhost:8200', BAO_TOKEN: TOKEN });
+    expect(bare).toMatchObject({ code: 1, stderr: expect.stringContaining('must use http or https') as unknown });
+    expect(seen).toEqual([]);
+  });
+
+  it('does not follow a redirect (the token would go along) and says where it pointed', async () => {
+    answer = { status: 307, body: '' };
+    const elsewhere = createServer((req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/v1/sys/mounts`;
+    let reached = false;
+    elsewhere.on('request', () => (reached = true));
+    redirectTo = target;
+    try {
+      const result = await run(['secrets', 'list']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`was redirected to ${target}; kv2 does not follow redirects`);
+      expect(reached).toBe(false);
+    } finally {
+      redirectTo = undefined;
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
+  });
+
+  it('an answer cut off in its body is a network error naming the address, not a bare "terminated"', async () => {
+    cutBody = true;
+    try {
+      const result = await run(['secrets', 'list']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`network error: GET ${address}/v1/sys/mounts failed`);
+    } finally {
+      cutBody = false;
+    }
   });
 });

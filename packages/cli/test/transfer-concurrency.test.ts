@@ -190,7 +190,8 @@ describe('kv2 import / export against a server: -concurrency', () => {
     expect(counting.log.filter((call) => call.startsWith('writeMetadata '))).toEqual([]);
     expect((await counting.inner.readMetadata(keyPath(5))).currentVersion).toBe(3);
     counting.reset();
-    counting.refuse = (method, path) => (method === 'list' && path === 'app/folder-2/' ? new StoreUnavailableError('the disk is away') : false);
+    counting.refuse = (method, path) =>
+      method === 'list' && path === 'app/folder-2/' ? new StoreUnavailableError('the disk is away', 'store_inaccessible') : false;
     const failed = await kv2InProcess(['import', 'snap.json'], { cwd: dir, env });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('import failed at "app/folder-2/" on the server');

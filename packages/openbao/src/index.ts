@@ -1,3 +1,4 @@
 export { OpenBaoKeyValueStore } from './store.js';
-export type { FetchLike, OpenBaoStoreOptions } from './options.js';
+export { OpenBaoClient, type OpenBaoMethod, type OpenBaoResponse } from './client.js';
+export type { FetchLike, OpenBaoClientOptions, OpenBaoStoreOptions } from './options.js';
 export { maskToken } from './secrecy.js';

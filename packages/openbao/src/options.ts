@@ -33,16 +33,23 @@ export interface OpenBaoStoreOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
-/** Everything a request needs, resolved and checked once. */
-export interface Connection {
+/** Options for {@link OpenBaoClient}: the server part of {@link OpenBaoStoreOptions}. */
+export type OpenBaoClientOptions = Pick<OpenBaoStoreOptions, 'baseUrl' | 'token' | 'namespace' | 'timeout' | 'fetch' | 'env'>;
+
+/** Everything a request to the server needs, resolved and checked once. */
+export interface ServerConnection {
   /** Without a trailing slash. */
   readonly baseUrl: string;
   readonly token: string;
-  /** Without leading or trailing slashes. */
-  readonly mountPoint: string;
   readonly namespace: string | undefined;
   readonly timeout: number;
   readonly fetch: FetchLike;
+}
+
+/** A {@link ServerConnection} and the KV v2 mount the store talks to. */
+export interface Connection extends ServerConnection {
+  /** Without leading or trailing slashes. */
+  readonly mountPoint: string;
 }
 
 // setTimeout's upper limit; longer delays fire immediately.
@@ -53,14 +60,22 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 /** Resolves options and environment into a {@link Connection}; throws {@link InvalidRequestError} (`invalid_parameter`). */
 export function resolveConnection(options: OpenBaoStoreOptions): Connection {
+  return { ...resolveServer(options, 'OpenBaoKeyValueStore'), mountPoint: checkMountPoint(options.mountPoint ?? 'secret') };
+}
+
+/**
+ * Resolves the server options (address, token, namespace, timeout, fetch) and their environment
+ * defaults; throws {@link InvalidRequestError} (`invalid_parameter`) naming `who` needs what.
+ */
+export function resolveServer(options: OpenBaoClientOptions, who: string): ServerConnection {
   const env = options.env ?? process.env;
   const baseUrl = options.baseUrl ?? fromEnv(env, 'BAO_ADDR', 'VAULT_ADDR');
   if (baseUrl === undefined) {
-    throw invalid('OpenBaoKeyValueStore needs a server address: pass { baseUrl } or set BAO_ADDR (or VAULT_ADDR)');
+    throw invalid(`${who} needs a server address: pass { baseUrl } or set BAO_ADDR (or VAULT_ADDR)`);
   }
   const token = options.token ?? fromEnv(env, 'BAO_TOKEN', 'VAULT_TOKEN');
   if (token === undefined) {
-    throw invalid('OpenBaoKeyValueStore needs a token: pass { token } or set BAO_TOKEN (or VAULT_TOKEN)');
+    throw invalid(`${who} needs a token: pass { token } or set BAO_TOKEN (or VAULT_TOKEN)`);
   }
   if (typeof token !== 'string' || !HEADER_SAFE.test(token)) {
     throw invalid('token must be a non-empty string of visible ASCII characters');
@@ -72,7 +87,6 @@ export function resolveConnection(options: OpenBaoStoreOptions): Connection {
   return {
     baseUrl: checkBaseUrl(baseUrl),
     token,
-    mountPoint: checkMountPoint(options.mountPoint ?? 'secret'),
     namespace,
     timeout: checkTimeout(options.timeout ?? 30_000),
     fetch: options.fetch ?? ((url, init) => fetch(url, init)),

@@ -36,12 +36,15 @@ const MERGE_PATCH = 'application/merge-patch+json';
  */
 export class OpenBaoKeyValueStore extends BaseKeyValueStore {
   readonly #connection: Connection;
+  /** The mount's API path, percent-encoded: every request's path starts with it. */
+  readonly #mountPath: string;
   readonly #capabilities: StoreCapabilities;
 
   /** Throws {@link InvalidRequestError} (`invalid_parameter`) for missing or malformed options. */
   constructor(options: OpenBaoStoreOptions = {}) {
     super();
     this.#connection = resolveConnection(options);
+    this.#mountPath = this.#connection.mountPoint.split('/').map(encodeURIComponent).join('/');
     this.#capabilities = Object.freeze({
       extensions: true,
       mountConfig: options.allowMountConfig ?? true,
@@ -87,7 +90,7 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore {
   /** `GET metadata/:prefix/?list=true` (not the LIST verb, which some proxies block); 404 is `[]`. */
   protected override async _list({ path: prefix }: OperationArgs['list']): Promise<OperationResults['list']> {
     const request: ApiRequest = { method: 'GET', path: `${apiPath('metadata', prefix)}/`, query: { list: 'true' } };
-    const response = await send(this.#connection, request);
+    const response = await this.#send(request);
     if (response.status === 404) {
       // Only "nothing there" is an empty list; a missing mount or namespace is still an error.
       const error = errorFromResponse(response, prefix);
@@ -162,7 +165,12 @@ export class OpenBaoKeyValueStore extends BaseKeyValueStore {
 
   /** Sends a request; a non-2xx answer becomes the matching typed error (`key` names the secret in a 404). */
   async #call(key: string | undefined, request: ApiRequest): Promise<RawResponse> {
-    return throwUnlessOk(await send(this.#connection, request), key);
+    return throwUnlessOk(await this.#send(request), key);
+  }
+
+  /** Sends a request whose path is inside the mount. */
+  #send(request: ApiRequest): Promise<RawResponse> {
+    return send(this.#connection, { ...request, path: `${this.#mountPath}/${request.path}` });
   }
 }
 

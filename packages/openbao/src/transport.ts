@@ -1,11 +1,11 @@
 import { TransportError } from '@kv2/core';
-import type { Connection } from './options.js';
+import type { ServerConnection } from './options.js';
 import { describeFailure, displayUrl, redact, safeCause } from './secrecy.js';
 
-/** One HTTP request to the mount. */
+/** One HTTP request to the server's API. */
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** The path inside the mount, already percent-encoded, e.g. `data/app/db`. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The path after `/v1/`, already percent-encoded, e.g. `secret/data/app/db` or `sys/mounts`. */
   path: string;
   query?: Readonly<Record<string, string>> | undefined;
   /** Sent as JSON. */
@@ -28,10 +28,9 @@ const UPGRADE_IN_PROGRESS = 'Upgrading from non-versioned to versioned data';
 const UPGRADE_RETRY_DELAYS_MS = [100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 1000];
 
 /** The full URL of a request (the token is never in it: it travels in a header). */
-function requestUrl(connection: Connection, request: ApiRequest): string {
-  const mount = connection.mountPoint.split('/').map(encodeURIComponent).join('/');
+function requestUrl(connection: ServerConnection, request: ApiRequest): string {
   const query = request.query === undefined ? '' : new URLSearchParams(request.query).toString();
-  return `${connection.baseUrl}/v1/${mount}/${request.path}${query === '' ? '' : `?${query}`}`;
+  return `${connection.baseUrl}/v1/${request.path}${query === '' ? '' : `?${query}`}`;
 }
 
 /**
@@ -39,7 +38,7 @@ function requestUrl(connection: Connection, request: ApiRequest): string {
  * is returned; only a request that got no answer throws, as {@link TransportError}. Retries while
  * the mount reports its initial upgrade (about 7 s at most).
  */
-export async function send(connection: Connection, request: ApiRequest): Promise<RawResponse> {
+export async function send(connection: ServerConnection, request: ApiRequest): Promise<RawResponse> {
   for (let attempt = 0; ; attempt++) {
     const response = await exchange(connection, request);
     const delay = UPGRADE_RETRY_DELAYS_MS[attempt];
@@ -48,7 +47,7 @@ export async function send(connection: Connection, request: ApiRequest): Promise
   }
 }
 
-async function exchange(connection: Connection, request: ApiRequest): Promise<RawResponse> {
+async function exchange(connection: ServerConnection, request: ApiRequest): Promise<RawResponse> {
   const url = requestUrl(connection, request);
   const headers: Record<string, string> = { 'X-Vault-Token': connection.token, Accept: 'application/json' };
   if (connection.namespace !== undefined) headers['X-Vault-Namespace'] = connection.namespace;

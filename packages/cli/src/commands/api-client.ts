@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { OpenBaoClient, type OpenBaoMethod, type OpenBaoResponse } from '@kv2/openbao';
 import { env, displayAddress } from '../backend.js';
 import { CliError, PlainError } from '../errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from '../flags.js';
@@ -42,46 +43,38 @@ export const OUTPUT_GROUP: FlagGroup = { title: 'Output', flags: [SERVER_FORMAT_
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /** What came back from one request. */
-export interface ApiAnswer {
-  readonly status: number;
-  /** The parsed JSON body, or undefined when empty or not JSON. */
-  readonly body: Record<string, unknown> | undefined;
-}
+export type ApiAnswer = OpenBaoResponse;
 
-/** The client of the sys/ and auth/token/ endpoints. */
+/** The client of the sys/ and auth/token/ endpoints: OpenBaoClient, with the CLI's flags and messages. */
 export class ApiClient {
-  readonly #address: string;
-  readonly #token: string;
-  readonly #namespace: string | undefined;
+  readonly #client: OpenBaoClient;
 
   /** Reads the address (`-address`, BAO_ADDR, VAULT_ADDR), token and namespace; fails without a server or token. */
   constructor(ctx: CommandContext, flags: ParsedFlags) {
     const address = flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
     if (address === undefined) throw new CliError('no server: set BAO_ADDR (or VAULT_ADDR, or -address) and BAO_TOKEN; start one with kv2 server');
-    const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
-    if (token === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
+    if (env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN') === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
     try {
-      new URL(address);
-    } catch {
-      throw new CliError(`invalid server address ${JSON.stringify(displayAddress(address))}`);
+      this.#client = new OpenBaoClient({ baseUrl: address, namespace: flags.string('namespace'), env: ctx.env, timeout: REQUEST_TIMEOUT_MS });
+    } catch (error) {
+      throw new CliError(
+        `invalid server address ${JSON.stringify(displayAddress(address))}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    this.#address = address.replace(/\/+$/, '');
-    this.#token = token;
-    this.#namespace = flags.string('namespace') ?? env(ctx, 'BAO_NAMESPACE', 'VAULT_NAMESPACE');
   }
 
   /** The token this client sends (compared by `token capabilities`, never printed). */
   isOwnToken(token: string): boolean {
-    return token === this.#token;
+    return this.#client.sendsToken(token);
   }
 
   /**
-   * Sends one request. `path` is the API path as text (`sys/mounts/team`): each segment is
-   * percent-encoded here, so callers pass names as the user typed them. A transport failure
-   * becomes a CliError naming the address only (never the token).
+   * Sends one request; every status is an answer. `path` is the API path as text
+   * (`sys/mounts/team`): the client percent-encodes each segment. A request that gets no answer
+   * throws TransportError (the address, never the token).
    */
-  request(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
-    return this.#exchange(method, path, '', body);
+  request(method: OpenBaoMethod, path: string, body?: unknown): Promise<ApiAnswer> {
+    return this.#client.request(method, path, { body });
   }
 
   /**
@@ -89,50 +82,29 @@ export class ApiClient {
    * `Error <action>: Error making API request.` with the URL, `Code: N` and the server's errors.
    * Exit code 1, kv2's code for a command that ran and failed (see the CLI README).
    */
-  must(action: string, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
-    return this.#checked(action, method, path, '', body);
+  must(action: string, method: OpenBaoMethod, path: string, body?: unknown): Promise<ApiAnswer> {
+    return this.#checked(action, method, path, undefined, body);
   }
 
   /** A listing, sent as bao's client sends it for compatibility: `GET <path>?list=true`. */
   list(action: string, path: string): Promise<ApiAnswer> {
-    return this.#checked(action, 'GET', path, '?list=true');
+    return this.#checked(action, 'GET', path, { list: 'true' });
   }
 
-  async #exchange(method: string, path: string, query: string, body?: unknown): Promise<ApiAnswer> {
-    const headers: Record<string, string> = { 'X-Vault-Token': this.#token, 'X-Vault-Request': 'true' };
-    if (this.#namespace !== undefined) headers['X-Vault-Namespace'] = this.#namespace;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(`${this.#address}/v1/${path.split('/').map(encodeURIComponent).join('/')}${query}`, {
-        method,
-        headers,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      throw new CliError(`cannot reach ${displayAddress(this.#address)}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const text = await response.text();
-    let parsed: Record<string, unknown> | undefined;
-    if (text.trim() !== '') {
-      try {
-        parsed = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        parsed = undefined;
-      }
-    }
-    return { status: response.status, body: parsed };
-  }
-
-  async #checked(action: string, method: string, path: string, query: string, body?: unknown): Promise<ApiAnswer> {
-    const answer = await this.#exchange(method, path, query, body);
+  async #checked(action: string, method: OpenBaoMethod, path: string, query?: Record<string, string>, body?: unknown): Promise<ApiAnswer> {
+    const answer = await this.#client.request(method, path, { body, ...(query === undefined ? {} : { query }) });
     if (answer.status >= 200 && answer.status < 300) return answer;
+    const url = `${method} ${this.#client.address}/v1/${path}${query === undefined ? '' : `?${new URLSearchParams(query).toString()}`}`;
+    if (answer.status >= 300 && answer.status < 400) {
+      throw new PlainError(
+        `Error ${action}: ${url} was redirected to ${answer.location ?? '(no location)'}; kv2 does not follow redirects (the token would go along): use the address that answers`,
+      );
+    }
     const errors = Array.isArray(answer.body?.errors)
       ? (answer.body.errors as unknown[]).map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))
       : [];
     throw new PlainError(
-      `Error ${action}: Error making API request.\n\nURL: ${method} ${displayAddress(this.#address)}/v1/${path}${query}\nCode: ${answer.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`,
+      `Error ${action}: Error making API request.\n\nURL: ${url}\nCode: ${answer.status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`,
     );
   }
 }
