@@ -85,6 +85,11 @@ export function chooseBackend(ctx: CommandContext, flags: ParsedFlags, command: 
   if (envFile !== undefined) return { kind: 'file', file: absolute(ctx, envFile, command) };
   const envAddress = env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
   if (envAddress !== undefined) return { kind: 'remote', address: envAddress, namespace };
+  // A token without an address is most often a forgotten BAO_ADDR: say which store is used.
+  const tokenName = ['BAO_TOKEN', 'VAULT_TOKEN'].find((name) => env(ctx, name) !== undefined);
+  if (tokenName !== undefined) {
+    ctx.stderr.line(`Note: ${tokenName} is set but BAO_ADDR is not: using the local file store ${DEFAULT_FILE} (set BAO_ADDR to use a server)`);
+  }
   return { kind: 'file', file: resolve(ctx.cwd, DEFAULT_FILE) };
 }
 

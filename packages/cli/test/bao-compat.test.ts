@@ -153,7 +153,7 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
     expect((await kv2(args, { cwd: dir, env: { FORCE_COLOR: '1' } })).stderr).toContain(`${ESC}31mError:`);
   }, 60_000);
 
-  it('reading an empty folder names the store it read and creates no file', async () => {
+  it('reading or exporting an empty folder names the store it read, fails, and creates no file', async () => {
     const empty = await tempDir();
     try {
       const get = await kv2(['kv', 'get', 'secret/x'], { cwd: empty });
@@ -165,9 +165,20 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
       });
       expect((await kv2(['kv', 'list', 'secret/'], { cwd: empty })).code).toBe(1);
       expect((await kv2(['kv', 'metadata', 'get', 'secret/x'], { cwd: empty })).code).toBe(1);
-      const exported = await kv2(['export'], { cwd: empty });
-      expect(exported.code).toBe(0);
-      expect(JSON.parse(exported.stdout)).toMatchObject({ keys: {} });
+      // An export of nothing is a mistake a backup script must see, not an empty snapshot.
+      expect(await kv2(['export'], { cwd: empty })).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          'Error: nothing to export: there is no local file store .kv2/data.json (no server address is set; set BAO_ADDR or use -address=URL to use a server)\n',
+      });
+      expect(await kv2(['export', '-file', 'typo.json', 'out.json'], { cwd: empty })).toMatchObject({
+        code: 1,
+        stderr: 'Error: nothing to export: there is no local file store typo.json\n',
+      });
+      // A token without an address is most often a forgotten BAO_ADDR: the store used is named.
+      const noted = await kv2(['kv', 'get', 'secret/x'], { cwd: empty, env: { BAO_TOKEN: 't' } });
+      expect(noted.stderr).toMatch(/^Note: BAO_TOKEN is set but BAO_ADDR is not: using the local file store \.kv2\/data\.json/);
       expect(await readdir(empty)).toEqual([]);
     } finally {
       await removeTempDir(empty);

@@ -153,8 +153,8 @@ export async function withKvStore<T>(
   }
 }
 
-// The local store for messages, with a path relative to the working directory when inside it.
-function describeLocal(ctx: CommandContext, choice: BackendChoice): string {
+/** The local store for messages, with a path relative to the working directory when inside it. */
+export function describeLocal(ctx: CommandContext, choice: BackendChoice): string {
   if (choice.kind !== 'file') return describeBackend(choice);
   const rel = relative(ctx.cwd, choice.file);
   return `local file store ${rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : choice.file}`;

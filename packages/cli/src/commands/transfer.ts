@@ -3,7 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidRequestError, KvError, type BaseKeyValueStore } from '@kv2/core';
 import type { StoreDocument } from '@kv2/local';
-import { BACKEND_GROUP, chooseBackend, describeBackend, forMount, openStore, type BackendChoice } from '../backend.js';
+import { BACKEND_GROUP, chooseBackend, describeBackend, env, forMount, openStore, type BackendChoice } from '../backend.js';
 import type { CommandSpec } from '../command.js';
 import { CONCURRENCY_FLAG, concurrencyFlag, ItemFailedError } from '../concurrency.js';
 import type { CommandContext } from '../context.js';
@@ -11,7 +11,7 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import type { FlagSpec, ParsedFlags } from '../flags.js';
 import { Progress } from '../output/progress.js';
 import { exportRemote, importRemote } from '../snapshot-remote.js';
-import { positionals } from './kv-shared.js';
+import { describeLocal, positionals } from './kv-shared.js';
 
 const MOUNT: FlagSpec = {
   name: 'mount',
@@ -41,11 +41,15 @@ async function withStore<T>(
 ): Promise<T> {
   const mount = flags.string('mount') ?? 'secret';
   const choice = forMount(chooseBackend(ctx, flags, command), mount);
-  // An export reads: a file store that does not exist is empty, and is not created.
-  const opened =
-    readOnly && choice.kind === 'file' && !existsSync(choice.file)
-      ? await openStore(ctx, { kind: 'memory' }, flags)
-      : await openStore(ctx, choice, flags, { mount, allowMountConfig: flags.bool('allow-mount-config') === true });
+  // An export reads: a store file that does not exist is a mistake (a typo in -file, a forgotten
+  // BAO_ADDR), not an empty store, and is not created.
+  if (readOnly && choice.kind === 'file' && !existsSync(choice.file)) {
+    const defaulted = !flags.has('file') && env(ctx, 'KV2_FILE') === undefined;
+    throw new CliError(
+      `nothing to ${command}: there is no ${describeLocal(ctx, choice)}${defaulted ? ' (no server address is set; set BAO_ADDR or use -address=URL to use a server)' : ''}`,
+    );
+  }
+  const opened = await openStore(ctx, choice, flags, { mount, allowMountConfig: flags.bool('allow-mount-config') === true });
   try {
     return await fn(opened.store, choice);
   } catch (error) {
