@@ -73,8 +73,8 @@ PATH starts with the mount (secret/app/db), or use -mount=secret app/db.`,
 kv2 server serves KV version 2 engines (type kv-v2, or kv with -version=2).`,
   policy: 'Manage the ACL policies of a server (kv2 server, OpenBao, Vault), like bao policy.',
   token: 'Create, inspect and revoke tokens on a server, like bao token.',
-  fault: `Make a running kv2 server fail chosen requests, to test a client's error paths (kv2-only:
-sys/kv2/faults, root token only; not part of OpenBao). kv2 server -fault and -sealed set faults at start.`,
+  fault: `Make a running kv2 server fail chosen requests, to test a client's error paths.
+kv2-only (sys/kv2/faults, root token only; not part of OpenBao). kv2 server -fault and -sealed set faults at start.`,
 };
 
 /**

@@ -145,4 +145,13 @@ describe('ApiClient (policy, token, fault, secrets)', () => {
       cutBody = false;
     }
   });
+
+  it('policy write of a file that cannot be read says so as bao does, and sends nothing', async () => {
+    expect(await run(['policy', 'write', 'app', 'missing.hcl'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error opening policy file: open missing.hcl: no such file or directory\n',
+    });
+    expect(seen).toEqual([]);
+  });
 });

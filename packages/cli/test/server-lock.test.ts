@@ -62,3 +62,34 @@ describe('kv2 server: one server per data file', () => {
     expect(server.output().stderr).toContain('Error: the server stopped: it lost its lock on lost');
   });
 });
+
+describe('kv2 server on a port Node refuses to fetch', () => {
+  it('warns at start that fetch-based clients (kv2 itself included) cannot reach it', async () => {
+    // Ports the fetch standard blocks; the first free one is used.
+    for (const port of [6665, 6666, 6667, 6668, 6669, 10080]) {
+      let server;
+      try {
+        server = await startServer([`-address=127.0.0.1:${port}`, '-memory'], { cwd: dir });
+      } catch (error) {
+        if (String(error).includes('in use')) continue;
+        throw error;
+      }
+      try {
+        expect(server.output().stderr).toContain(`Node's fetch refuses port ${port}`);
+      } finally {
+        await server.stop();
+      }
+      return;
+    }
+    throw new Error('no blocked port was free');
+  });
+
+  it('says nothing of the kind on an ordinary port', async () => {
+    const server = await startServer(['-address=127.0.0.1:0', '-memory'], { cwd: dir });
+    try {
+      expect(server.output().stderr).not.toContain('refuses port');
+    } finally {
+      await server.stop();
+    }
+  });
+});

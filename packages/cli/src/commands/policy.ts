@@ -1,13 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
-import { EXIT } from '../errors.js';
+import { EXIT, PlainError } from '../errors.js';
 import { toJson } from '../output/wire.js';
 import { ApiClient, OUTPUT_GROUP, SERVER_GROUP } from './api-client.js';
 import { outputFormat, positionals } from './kv-shared.js';
 
 function name(raw: string): string {
   return raw.trim().toLowerCase();
+}
+
+/** The policy text of `path`; a file that cannot be read fails as bao says it (`Error opening policy file: …`). */
+async function readPolicyFile(path: string, shown: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new PlainError(`Error opening policy file: open ${shown}: ${reason}`);
+  }
 }
 
 const write: CommandSpec = {
@@ -20,7 +32,7 @@ PUT sys/policies/acl/NAME. The name is lower-cased, as the server does.`,
   flags: [SERVER_GROUP],
   async run(ctx, flags) {
     const [raw, file] = positionals(flags, this.name, 2, 2) as [string, string];
-    const text = file === '-' ? await ctx.readStdin() : await readFile(resolve(ctx.cwd, file), 'utf8');
+    const text = file === '-' ? await ctx.readStdin() : await readPolicyFile(resolve(ctx.cwd, file), file);
     const policy = name(raw);
     if (policy !== raw) ctx.stderr.line(`WARNING: policy name was converted to ${policy}`);
     await new ApiClient(ctx, flags).must('uploading policy', 'PUT', `sys/policies/acl/${policy}`, { policy: text });

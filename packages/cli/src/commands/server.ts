@@ -53,7 +53,7 @@ async function rootToken(ctx: CommandContext, flags: ParsedFlags, dataFile: stri
   const given = flags.string('token') ?? env(ctx, 'KV2_TOKEN');
   if (given !== undefined) {
     if (!TOKEN_PATTERN.test(given)) throw new UsageError('the token must be visible ASCII characters without spaces', 'server');
-    return { token: given, origin: flags.has('token') ? 'from -token' : 'from KV2_TOKEN' };
+    return { token: given, origin: flags.has('token') ? 'from the command line' : 'from KV2_TOKEN' };
   }
   if (dataFile === undefined) return { token: generateToken(), origin: 'generated; -memory keeps nothing, so it changes on every start' };
   const file = join(dirname(dataFile), TOKEN_FILE);
@@ -361,6 +361,13 @@ async function serve(
     );
   }
 
+  if (!(await fetchCanReach(url))) {
+    logLine(
+      ctx,
+      'warn',
+      `Node's fetch refuses port ${port === 0 ? new URL(url).port : port} (one of the ports browsers block): kv2's own commands and other fetch-based clients cannot reach this server; curl, bao, hvac and node-vault can. Pick another -address.`,
+    );
+  }
   const style = ctx.stdout.style;
   const storage =
     choice.kind === 'memory'
@@ -399,3 +406,17 @@ async function serve(
 
 /** `kv2 server`. */
 export const serverCommands: readonly CommandSpec[] = [server];
+
+/**
+ * False when Node's fetch refuses the server's port: the fetch standard blocks some ports
+ * (6000, 6665–6669, 10080, …), and undici applies the list. Asked of fetch itself rather than
+ * from a copy of the list, so a Node version that changes it is followed.
+ */
+async function fetchCanReach(url: string): Promise<boolean> {
+  try {
+    await (await fetch(`${url}/v1/sys/health`, { signal: AbortSignal.timeout(5000) })).arrayBuffer();
+    return true;
+  } catch (error) {
+    return !(error instanceof Error && error.cause instanceof Error && error.cause.message === 'bad port');
+  }
+}
