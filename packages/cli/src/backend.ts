@@ -160,7 +160,9 @@ export async function resolveTarget(
   mountFlag: string | undefined,
   command: string,
 ): Promise<KvTarget> {
-  const path = arg.replace(/^\/+/, '');
+  // bao trims spaces and leading and trailing slashes from the path first (`kv put secret/app/`
+  // writes secret/app), so kv2 does too: what is printed and what is done stay the same path.
+  const path = sanitizePath(arg);
   let target: KvTarget;
   if (mountFlag !== undefined && mountFlag !== '') {
     target = { mount: sanitizePath(mountFlag), key: path };

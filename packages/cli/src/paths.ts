@@ -2,7 +2,7 @@
 export interface KvTarget {
   /** The mount path without slashes, e.g. `secret` or `team/kv`. */
   readonly mount: string;
-  /** The key inside the mount, as typed (the store applies the path rule); `''` for a mount's top level. */
+  /** The key inside the mount, trimmed as bao trims it (the store applies the path rule); `''` for a mount's top level. */
   readonly key: string;
 }
 

@@ -57,6 +57,15 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
     expect(group.stderr).toMatch(/^Usage: kv2 kv <subcommand>/);
   });
 
+  it("paths are trimmed as bao's sanitizePath trims them: spaces and leading or trailing slashes", async () => {
+    const put = await run(['kv', 'put', ' /secret/trimmed/ ', 'k=v']);
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.stdout).toMatch(/^=+ Secret Path =+\nsecret\/data\/trimmed\n/);
+    expect(await run(['kv', 'get', '-field=k', 'secret/trimmed/'])).toMatchObject({ code: 0, stdout: 'v' });
+    expect(await run(['kv', 'get', '-mount=/secret/', '-field=k', 'trimmed/'])).toMatchObject({ code: 0, stdout: 'v' });
+    expect((await run(['kv', 'list', 'secret/'])).stdout).toContain('\ntrimmed\n');
+  });
+
   it('kv2 kv -nope is an unknown flag', async () => {
     expect(await run(['kv', '-nope'])).toMatchObject({ code: 2, stderr: 'Error: unknown flag "-nope" for "kv2 kv"\nRun "kv2 kv -h" for usage.\n' });
     expect((await run(['kv', 'metadata', '--nope=1'])).stderr).toContain('unknown flag "--nope" for "kv2 kv metadata"');
