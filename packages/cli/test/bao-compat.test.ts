@@ -58,12 +58,13 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
   });
 
   it("paths are trimmed as bao's sanitizePath trims them: spaces and leading or trailing slashes", async () => {
-    const put = await run(['kv', 'put', ' /secret/trimmed/ ', 'k=v']);
+    const trim = { KV2_FILE: 'trim.json' };
+    const put = await run(['kv', 'put', ' /secret/trimmed/ ', 'k=v'], trim);
     expect(put.code, put.stderr).toBe(0);
     expect(put.stdout).toMatch(/^=+ Secret Path =+\nsecret\/data\/trimmed\n/);
-    expect(await run(['kv', 'get', '-field=k', 'secret/trimmed/'])).toMatchObject({ code: 0, stdout: 'v' });
-    expect(await run(['kv', 'get', '-mount=/secret/', '-field=k', 'trimmed/'])).toMatchObject({ code: 0, stdout: 'v' });
-    expect((await run(['kv', 'list', 'secret/'])).stdout).toContain('\ntrimmed\n');
+    expect(await run(['kv', 'get', '-field=k', 'secret/trimmed/'], trim)).toMatchObject({ code: 0, stdout: 'v' });
+    expect(await run(['kv', 'get', '-mount=/secret/', '-field=k', 'trimmed/'], trim)).toMatchObject({ code: 0, stdout: 'v' });
+    expect((await run(['kv', 'list', 'secret/'], trim)).stdout).toContain('\ntrimmed\n');
   });
 
   it('kv2 kv -nope is an unknown flag', async () => {
