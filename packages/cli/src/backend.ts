@@ -6,7 +6,7 @@ import type { CommandContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from './flags.js';
 import { legacyMountFile, mountTablePath, readMountTable, tableMountFile } from './mount-table.js';
-import { sanitizePath, type KvTarget } from './paths.js';
+import { cleanKey, sanitizePath, type KvTarget } from './paths.js';
 
 /** The file a local command uses when neither `-file` nor `KV2_FILE` says otherwise. */
 const DEFAULT_FILE = '.kv2/data.json';
@@ -75,7 +75,7 @@ export type BackendChoice =
 export function chooseBackend(ctx: CommandContext, flags: ParsedFlags, command: string): BackendChoice {
   const given = ['memory', 'file', 'address'].filter((name) => flags.has(name) && flags.bool(name) !== false);
   if (given.length > 1) throw new UsageError(`choose one store: ${given.map((n) => `-${n}`).join(' and ')} cannot be combined`, command);
-  const namespace = flags.string('namespace') ?? env(ctx, 'BAO_NAMESPACE', 'VAULT_NAMESPACE');
+  const namespace = namespaceOf(ctx, flags);
   if (flags.bool('memory') === true) return { kind: 'memory' };
   const file = flags.string('file');
   if (file !== undefined) return { kind: 'file', file: absolute(ctx, file, command) };
@@ -91,6 +91,16 @@ export function chooseBackend(ctx: CommandContext, flags: ParsedFlags, command: 
     ctx.stderr.line(`Note: ${tokenName} is set but BAO_ADDR is not: using the local file store ${DEFAULT_FILE} (set BAO_ADDR to use a server)`);
   }
   return { kind: 'file', file: resolve(ctx.cwd, DEFAULT_FILE) };
+}
+
+/**
+ * The server namespace: `-namespace`, else `BAO_NAMESPACE`, else `VAULT_NAMESPACE`. An empty
+ * `-namespace=` means the root namespace, overriding the environment, as in bao.
+ */
+export function namespaceOf(ctx: CommandContext, flags: ParsedFlags): string | undefined {
+  const given = flags.string('namespace');
+  if (given !== undefined) return given === '' ? undefined : given;
+  return env(ctx, 'BAO_NAMESPACE', 'VAULT_NAMESPACE');
 }
 
 /** A store opened for one command; `close` releases its file lock or connections. */
@@ -174,6 +184,7 @@ export async function resolveTarget(
     const mount = (choice.kind === 'file' ? tableMountFor(choice.file, path) : undefined) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   }
+  target = { mount: target.mount, key: cleanKey(target.key) };
   if (target.mount === '')
     throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
   if (choice.kind === 'file' && !localMountExists(choice.file, target.mount)) {
@@ -234,24 +245,18 @@ function firstSegment(path: string): string {
 // and its KV version. Any failure leaves the decision to the first path segment.
 async function detectMount(ctx: CommandContext, choice: Extract<BackendChoice, { kind: 'remote' }>, path: string): Promise<string | undefined> {
   const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
-  let url: URL;
+  let body: Record<string, unknown> | undefined;
   try {
-    url = new URL(`v1/sys/internal/ui/mounts/${path.split('/').map(encodeURIComponent).join('/')}`, choice.address.replace(/\/*$/, '/'));
+    const { OpenBaoClient } = await import('@kv2/openbao');
+    const client = new OpenBaoClient({ baseUrl: choice.address, token, namespace: choice.namespace, env: {}, timeout: 10_000 });
+    const answer = await client.request('GET', `sys/internal/ui/mounts/${path}`);
+    if (answer.status !== 200) return undefined;
+    body = answer.body;
   } catch {
+    // No answer, or an address or token the store itself will refuse with its own message.
     return undefined;
   }
-  const headers: Record<string, string> = {};
-  if (token !== undefined) headers['X-Vault-Token'] = token;
-  if (choice.namespace !== undefined) headers['X-Vault-Namespace'] = choice.namespace;
-  let body: unknown;
-  try {
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) return undefined;
-    body = await response.json();
-  } catch {
-    return undefined;
-  }
-  const data = (body as { data?: { path?: unknown; options?: { version?: unknown } | null } } | null)?.data;
+  const data = (body as { data?: { path?: unknown; options?: { version?: unknown } | null } } | undefined)?.data;
   if (typeof data?.path !== 'string') return undefined;
   const version = data.options?.version;
   if (version !== '2') throw new CliError(`${JSON.stringify(data.path)} is not a KV version 2 mount; kv2 speaks KV v2 only`);

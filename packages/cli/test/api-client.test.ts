@@ -64,7 +64,11 @@ describe('ApiClient (policy, token, fault, secrets)', () => {
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['DELETE /v1/sys/policies/acl/a%20b%3Fc', 'GET /v1/sys/policies/acl?list=true']);
     expect(seen[1]?.headers['x-vault-token']).toBe(TOKEN);
     expect(seen[1]?.headers['x-vault-namespace']).toBe('team/a');
+    expect(seen[1]?.headers['x-vault-request']).toBe('true');
     expect(seen[0]?.headers['x-vault-namespace']).toBeUndefined();
+    // An empty -namespace= is the root namespace, also over BAO_NAMESPACE, as in bao.
+    expect((await run(['policy', 'list', '-namespace='], { BAO_ADDR: address, BAO_TOKEN: TOKEN, BAO_NAMESPACE: 'team' })).code).toBe(0);
+    expect(seen[2]?.headers['x-vault-namespace']).toBeUndefined();
   });
 
   it("an error answer is bao's message on a line of its own, exit 1, and never shows the token", async () => {
@@ -90,7 +94,7 @@ describe('ApiClient (policy, token, fault, secrets)', () => {
     expect(await run(['policy', 'list'], { BAO_ADDR: address })).toMatchObject({ code: 1, stderr: expect.stringContaining('no token') as unknown });
     expect(await run(['fault', 'list'], { BAO_ADDR: 'not a url', BAO_TOKEN: TOKEN })).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('invalid server address') as unknown,
+      stderr: expect.stringContaining('the server address (baseUrl, BAO_ADDR) must be an absolute http(s) URL') as unknown,
     });
     expect(seen).toEqual([]);
   });
@@ -128,6 +132,8 @@ describe('ApiClient (policy, token, fault, secrets)', () => {
       const result = await run(['secrets', 'list']);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`was redirected to ${target}; kv2 does not follow redirects`);
+      // The kv commands' mount lookup and the store do not follow it either.
+      expect((await run(['kv', 'get', 'secret/x'])).code).toBe(1);
       expect(reached).toBe(false);
     } finally {
       redirectTo = undefined;
@@ -147,11 +153,12 @@ describe('ApiClient (policy, token, fault, secrets)', () => {
   });
 
   it('policy write of a file that cannot be read says so as bao does, and sends nothing', async () => {
-    expect(await run(['policy', 'write', 'app', 'missing.hcl'])).toEqual({
+    expect(await run(['policy', 'write', 'app', ' missing.hcl '])).toEqual({
       code: 1,
       stdout: '',
       stderr: 'Error opening policy file: open missing.hcl: no such file or directory\n',
     });
+    expect(await run(['policy', 'write', 'app', '.'])).toMatchObject({ code: 1, stderr: 'Error reading policy: read .: is a directory\n' });
     expect(seen).toEqual([]);
   });
 });

@@ -65,6 +65,9 @@ describe('kv2 where scripts and fingers written for bao expect it', () => {
     expect(await run(['kv', 'get', '-field=k', 'secret/trimmed/'], trim)).toMatchObject({ code: 0, stdout: 'v' });
     expect(await run(['kv', 'get', '-mount=/secret/', '-field=k', 'trimmed/'], trim)).toMatchObject({ code: 0, stdout: 'v' });
     expect((await run(['kv', 'list', 'secret/'], trim)).stdout).toContain('\ntrimmed\n');
+    // Inside the path, empty segments and . go and .. takes the segment before it, as bao's path.Join.
+    expect((await run(['kv', 'put', 'secret/b//c/./d/../e', 'k=w'], trim)).stdout).toMatch(/^=+ Secret Path =+\nsecret\/data\/b\/c\/e\n/);
+    expect(await run(['kv', 'get', '-field=k', 'secret/b/c/e'], trim)).toMatchObject({ code: 0, stdout: 'w' });
   });
 
   it('kv2 kv -nope is an unknown flag', async () => {

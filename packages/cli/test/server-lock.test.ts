@@ -84,10 +84,12 @@ describe('kv2 server on a port Node refuses to fetch', () => {
     throw new Error('no blocked port was free');
   });
 
-  it('says nothing of the kind on an ordinary port', async () => {
-    const server = await startServer(['-address=127.0.0.1:0', '-memory'], { cwd: dir });
+  it('says nothing of the kind on an ordinary port, and its probe uses up no fault rule', async () => {
+    const server = await startServer(['-address=127.0.0.1:0', '-memory', '-fault=status=503,times=1'], { cwd: dir });
     try {
       expect(server.output().stderr).not.toContain('refuses port');
+      expect(await api(server, 'GET', 'secret/data/x')).toMatchObject({ status: 503 });
+      expect(await api(server, 'GET', 'secret/data/x')).toMatchObject({ status: 404 });
     } finally {
       await server.stop();
     }

@@ -63,6 +63,16 @@ describe('kv2 export / import', () => {
     expect(await kv2(['kv', 'get', '-file=b.json', '-field=password', 'secret/app/db'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'p3' });
   });
 
+  it('-mount is trimmed as the kv commands trim it: -mount=/secret/ is the secret mount', async () => {
+    const exported = await kv2InProcess(['export', '-file=a.json', '-mount=/secret/', 'mount-snap.json'], { cwd: dir });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'mount-snap.json'), 'utf8'))).toEqual(original);
+    const imported = await kv2InProcess(['import', '-file=m.json', '-mount=secret/', 'mount-snap.json'], { cwd: dir });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(await withFile(join(dir, 'm.json'), (store) => store.exportDocument())).toEqual(original);
+    expect(await kv2InProcess(['export', '-file=a.json', '-mount=/', 'x.json'], { cwd: dir })).toMatchObject({ code: 2 });
+  });
+
   it('writes to stdout and reads from stdin; -latest-only keeps only current versions', async () => {
     const out = await kv2(['export', '-latest-only', '-file=a.json'], { cwd: dir });
     expect(out.code).toBe(0);

@@ -48,8 +48,8 @@ export class OpenBaoClient {
   }
 
   /**
-   * Sends one request. `path` is the API path after `/v1/` as text (`sys/policies/acl/app`):
-   * each segment is percent-encoded here. `body` is sent as JSON; `query` as URL parameters.
+   * Sends one request. `path` is the API path after `/v1/` as text (`sys/policies/acl/app`; a
+   * leading `/` is dropped): each segment is percent-encoded here. `body` is sent as JSON; `query` as URL parameters.
    */
   async request(
     method: OpenBaoMethod,
@@ -57,6 +57,7 @@ export class OpenBaoClient {
     options: { body?: unknown; query?: Readonly<Record<string, string>> } = {},
   ): Promise<OpenBaoResponse> {
     const encoded = path
+      .replace(/^\/+/, '')
       .split('/')
       .map((segment) => encodeURIComponent(segment))
       .join('/');

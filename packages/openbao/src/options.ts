@@ -103,18 +103,20 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>, ...names: st
 }
 
 function checkBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== 'string') throw invalid('baseUrl must be a string');
+  if (typeof baseUrl !== 'string') throw invalid('the server address (baseUrl, BAO_ADDR) must be a string');
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw invalid('baseUrl must be an absolute http(s) URL such as http://127.0.0.1:8200');
+    throw invalid('the server address (baseUrl, BAO_ADDR) must be an absolute http(s) URL such as http://127.0.0.1:8200');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`baseUrl must use http or https, got ${url.protocol}`);
+    throw invalid(`the server address (baseUrl, BAO_ADDR) must use http or https, got ${url.protocol}`);
   }
-  if (url.username !== '' || url.password !== '') throw invalid('baseUrl must not contain credentials; pass the token as { token }');
-  if (url.search !== '' || url.hash !== '') throw invalid(`baseUrl must not have a query or fragment: ${displayUrl(baseUrl)}`);
+  if (url.username !== '' || url.password !== '')
+    throw invalid('the server address (baseUrl, BAO_ADDR) must not contain credentials; the token goes in { token } or BAO_TOKEN');
+  if (url.search !== '' || url.hash !== '')
+    throw invalid(`the server address (baseUrl, BAO_ADDR) must not have a query or fragment: ${displayUrl(baseUrl)}`);
   return url.href.replace(/\/+$/, '');
 }
 

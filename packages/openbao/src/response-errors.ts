@@ -97,7 +97,7 @@ function notFound(envelope: WireResponse | undefined, path: string | undefined):
 function redirected(response: RawResponse): ServerError {
   const target = response.location === undefined ? 'another address' : displayUrl(response.location);
   return new ServerError(response.status, [
-    `the server redirected to ${target}; kv2 does not follow redirects (the token would go along): point baseUrl at the address that answers`,
+    `the server redirected to ${target}; kv2 does not follow redirects (the token would go along): point the server address (baseUrl, BAO_ADDR) at the one that answers`,
   ]);
 }
 

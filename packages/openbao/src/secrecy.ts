@@ -24,9 +24,16 @@ export function displayUrl(url: string): string {
   }
 }
 
-/** `text` with every occurrence of `secret` replaced by `****`. */
+/**
+ * Tokens shorter than this are not cut out of text: a dev token such as `root` is no secret, and
+ * cutting it out of every word it appears in would garble the server's messages (`cannot
+ * delete "****" policy`). Real tokens are long (`hvs.` + 24 or more characters).
+ */
+const MIN_REDACTED_LENGTH = 8;
+
+/** `text` with every occurrence of `secret` replaced by `****` (secrets shorter than 8 characters are left). */
 export function redact(text: string, secret: string): string {
-  return secret === '' ? text : text.split(secret).join(MASK);
+  return secret.length < MIN_REDACTED_LENGTH ? text : text.split(secret).join(MASK);
 }
 
 /** One line describing an error and its causes, e.g. `fetch failed (connect ECONNREFUSED 127.0.0.1:1)`, redacted. */

@@ -49,7 +49,9 @@ export async function send(connection: ServerConnection, request: ApiRequest): P
 
 async function exchange(connection: ServerConnection, request: ApiRequest): Promise<RawResponse> {
   const url = requestUrl(connection, request);
-  const headers: Record<string, string> = { 'X-Vault-Token': connection.token, Accept: 'application/json' };
+  // X-Vault-Request as bao's client sends it: OpenBao's agent and proxy refuse requests without it
+  // when `require_request_header` is set.
+  const headers: Record<string, string> = { 'X-Vault-Token': connection.token, 'X-Vault-Request': 'true', Accept: 'application/json' };
   if (connection.namespace !== undefined) headers['X-Vault-Namespace'] = connection.namespace;
   // Redirects are not followed: fetch would resend X-Vault-Token to wherever the Location points.
   const init: RequestInit = { method: request.method, headers, redirect: 'manual' };

@@ -20,7 +20,7 @@ describe('OpenBaoClient', () => {
       'GET http://bao.test:8200/v1/sys/policies/acl?list=true',
     ]);
     expect(fake.requests[0]).toMatchObject({
-      headers: { 'x-vault-token': TOKEN, 'x-vault-namespace': 'team' },
+      headers: { 'x-vault-token': TOKEN, 'x-vault-namespace': 'team', 'x-vault-request': 'true' },
       body: { policy: 'x' },
       redirect: 'manual',
     });
@@ -64,5 +64,12 @@ describe('OpenBaoClient', () => {
     expect(failure).toMatchObject({ name: 'TransportError', code: 'network_error' });
     expect(failure.message).toContain('GET http://bao.test/v1/sys/mounts');
     expect(failure.message).not.toContain(TOKEN);
+  });
+
+  it("a short dev token such as root is not cut out of the server's messages (it is no secret, and would garble them)", async () => {
+    const fake = fakeFetch(() => errors(400, 'cannot delete "root" policy'));
+    const client = new OpenBaoClient({ baseUrl: 'http://bao.test', token: 'root', env: {}, fetch: fake.fetch });
+    expect(await client.request('DELETE', '/sys/policies/acl/root')).toMatchObject({ body: { errors: ['cannot delete "root" policy'] } });
+    expect(fake.requests[0]?.url).toBe('http://bao.test/v1/sys/policies/acl/root');
   });
 });

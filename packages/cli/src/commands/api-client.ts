@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { OpenBaoClient, type OpenBaoMethod, type OpenBaoResponse } from '@kv2/openbao';
-import { env, displayAddress } from '../backend.js';
+import { env, namespaceOf } from '../backend.js';
 import { CliError, PlainError } from '../errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from '../flags.js';
 
@@ -53,13 +53,13 @@ export class ApiClient {
   constructor(ctx: CommandContext, flags: ParsedFlags) {
     const address = flags.string('address') ?? env(ctx, 'BAO_ADDR', 'VAULT_ADDR');
     if (address === undefined) throw new CliError('no server: set BAO_ADDR (or VAULT_ADDR, or -address) and BAO_TOKEN; start one with kv2 server');
-    if (env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN') === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
+    const token = env(ctx, 'BAO_TOKEN', 'VAULT_TOKEN');
+    if (token === undefined) throw new CliError('no token: set BAO_TOKEN (or VAULT_TOKEN) to talk to a server');
     try {
-      this.#client = new OpenBaoClient({ baseUrl: address, namespace: flags.string('namespace'), env: ctx.env, timeout: REQUEST_TIMEOUT_MS });
+      this.#client = new OpenBaoClient({ baseUrl: address, token, namespace: namespaceOf(ctx, flags), env: {}, timeout: REQUEST_TIMEOUT_MS });
     } catch (error) {
-      throw new CliError(
-        `invalid server address ${JSON.stringify(displayAddress(address))}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      // The options' own message (an address that is not http(s), a token with spaces, …).
+      throw new CliError(error instanceof Error ? error.message : String(error));
     }
   }
 

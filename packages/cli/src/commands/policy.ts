@@ -16,8 +16,9 @@ async function readPolicyFile(path: string, shown: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    // bao opens the file, then reads it: a folder opens and fails on the read.
+    if (code === 'EISDIR') throw new PlainError(`Error reading policy: read ${shown}: is a directory`);
+    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code);
     throw new PlainError(`Error opening policy file: open ${shown}: ${reason}`);
   }
 }
@@ -32,7 +33,9 @@ PUT sys/policies/acl/NAME. The name is lower-cased, as the server does.`,
   flags: [SERVER_GROUP],
   async run(ctx, flags) {
     const [raw, file] = positionals(flags, this.name, 2, 2) as [string, string];
-    const text = file === '-' ? await ctx.readStdin() : await readPolicyFile(resolve(ctx.cwd, file), file);
+    // bao trims the file argument (`strings.TrimSpace`) before opening it.
+    const path = file.trim();
+    const text = path === '-' ? await ctx.readStdin() : await readPolicyFile(resolve(ctx.cwd, path), path);
     const policy = name(raw);
     if (policy !== raw) ctx.stderr.line(`WARNING: policy name was converted to ${policy}`);
     await new ApiClient(ctx, flags).must('uploading policy', 'PUT', `sys/policies/acl/${policy}`, { policy: text });

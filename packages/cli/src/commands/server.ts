@@ -414,7 +414,9 @@ export const serverCommands: readonly CommandSpec[] = [server];
  */
 async function fetchCanReach(url: string): Promise<boolean> {
   try {
-    await (await fetch(`${url}/v1/sys/health`, { signal: AbortSignal.timeout(5000) })).arrayBuffer();
+    // Outside /v1/: answered 404 before faults, the seal or the ACL, so the probe consumes no
+    // fault rule and waits for no injected latency.
+    await (await fetch(`${url}/`, { signal: AbortSignal.timeout(5000) })).arrayBuffer();
     return true;
   } catch (error) {
     return !(error instanceof Error && error.cause instanceof Error && error.cause.message === 'bad port');

@@ -10,6 +10,7 @@ import type { CommandContext } from '../context.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import type { FlagSpec, ParsedFlags } from '../flags.js';
 import { Progress } from '../output/progress.js';
+import { sanitizePath } from '../paths.js';
 import { exportRemote, importRemote } from '../snapshot-remote.js';
 import { describeLocal, positionals } from './kv-shared.js';
 
@@ -39,7 +40,8 @@ async function withStore<T>(
   fn: (store: BaseKeyValueStore, choice: BackendChoice) => Promise<T>,
   readOnly = false,
 ): Promise<T> {
-  const mount = flags.string('mount') ?? 'secret';
+  const mount = sanitizePath(flags.string('mount') ?? 'secret');
+  if (mount === '') throw new UsageError('-mount needs a mount path, e.g. -mount=secret', command);
   const choice = forMount(chooseBackend(ctx, flags, command), mount);
   // An export reads: a store file that does not exist is a mistake (a typo in -file, a forgotten
   // BAO_ADDR), not an empty store, and is not created.
