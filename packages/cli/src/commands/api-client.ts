@@ -42,9 +42,6 @@ export const OUTPUT_GROUP: FlagGroup = { title: 'Output', flags: [SERVER_FORMAT_
 /** A request gives up after this long (a server that accepts and never answers). */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-/** What came back from one request. */
-export type ApiAnswer = OpenBaoResponse;
-
 /** The client of the sys/ and auth/token/ endpoints: OpenBaoClient, with the CLI's flags and messages. */
 export class ApiClient {
   readonly #client: OpenBaoClient;
@@ -73,7 +70,7 @@ export class ApiClient {
    * (`sys/mounts/team`): the client percent-encodes each segment. A request that gets no answer
    * throws TransportError (the address, never the token).
    */
-  request(method: OpenBaoMethod, path: string, body?: unknown): Promise<ApiAnswer> {
+  request(method: OpenBaoMethod, path: string, body?: unknown): Promise<OpenBaoResponse> {
     return this.#client.request(method, path, { body });
   }
 
@@ -82,16 +79,16 @@ export class ApiClient {
    * `Error <action>: Error making API request.` with the URL, `Code: N` and the server's errors.
    * Exit code 1, kv2's code for a command that ran and failed (see the CLI README).
    */
-  must(action: string, method: OpenBaoMethod, path: string, body?: unknown): Promise<ApiAnswer> {
+  must(action: string, method: OpenBaoMethod, path: string, body?: unknown): Promise<OpenBaoResponse> {
     return this.#checked(action, method, path, undefined, body);
   }
 
   /** A listing, sent as bao's client sends it for compatibility: `GET <path>?list=true`. */
-  list(action: string, path: string): Promise<ApiAnswer> {
+  list(action: string, path: string): Promise<OpenBaoResponse> {
     return this.#checked(action, 'GET', path, { list: 'true' });
   }
 
-  async #checked(action: string, method: OpenBaoMethod, path: string, query?: Record<string, string>, body?: unknown): Promise<ApiAnswer> {
+  async #checked(action: string, method: OpenBaoMethod, path: string, query?: Record<string, string>, body?: unknown): Promise<OpenBaoResponse> {
     const answer = await this.#client.request(method, path, { body, ...(query === undefined ? {} : { query }) });
     if (answer.status >= 200 && answer.status < 300) return answer;
     const url = `${method} ${this.#client.address}/v1/${path}${query === undefined ? '' : `?${new URLSearchParams(query).toString()}`}`;

@@ -11,7 +11,7 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import { parseFaultSpec } from './fault.js';
 import type { ParsedFlags } from '../flags.js';
 import { sanitizePath } from '../paths.js';
-import { lockServerFolder } from '../server-lock.js';
+import { lockServerFolder, type ServerLock } from '../server-lock.js';
 
 /** Where `kv2 server` listens by default: loopback only, bao's dev port. */
 const DEFAULT_ADDRESS = '127.0.0.1:8200';
@@ -252,31 +252,41 @@ acknowledged write is on disk), then the store is closed. A second signal exits 
     if (dev && flags.has('file'))
       throw new UsageError('-dev keeps the data in memory; it cannot be combined with -file (drop -dev to keep the data in a file)', this.name);
     const choice = dev ? ({ kind: 'memory' } as const) : chooseLocalBackend(ctx, flags, this.name);
-    // Stops the server if its folder lock is lost: another server may have started on the folder.
+    // Aborted if the folder lock is lost: another server may have started on the folder.
     const lockLost = new AbortController();
-    const folder = displayPath(ctx, dirname(choice.kind === 'file' ? choice.file : ctx.cwd));
-    const lock =
-      choice.kind === 'file'
-        ? await lockServerFolder(
-            choice.file,
-            folder,
-            (line) => logLine(ctx, 'warn', line),
-            (error) => {
-              logLine(ctx, 'error', `the server lock was lost (${error.message}): stopping, so that two servers never change one folder`);
-              lockLost.abort(error);
-            },
-          )
-        : null;
-    if (choice.kind === 'file' && lock === null) logLine(ctx, 'warn', `${folder} cannot be written: serving without the one-server-per-folder lock`);
+    const lock = choice.kind === 'file' ? await takeServerLock(ctx, choice.file, lockLost) : null;
     try {
       const code = await serve(ctx, flags, choice, { host, port, faultRules, stop: lockLost.signal });
-      if (lockLost.signal.aborted) throw new CliError(`the server stopped: it lost its lock on ${folder} (another server may have taken it over)`);
+      if (lockLost.signal.aborted && choice.kind === 'file') {
+        throw new CliError(
+          `the server stopped: it lost its lock on ${displayPath(ctx, dirname(choice.file))} (another server may have taken it over)`,
+        );
+      }
       return code;
     } finally {
       await lock?.release().catch((error: unknown) => logLine(ctx, 'warn', `could not remove the server lock: ${String(error)}`));
     }
   },
 };
+
+/**
+ * Takes the server lock of the folder holding `file`, logging why when the folder cannot be
+ * locked (it is then served without one); `lost` is aborted if the lock is lost later.
+ */
+async function takeServerLock(ctx: CommandContext, file: string, lost: AbortController): Promise<ServerLock | null> {
+  const folder = displayPath(ctx, dirname(file));
+  const lock = await lockServerFolder(
+    file,
+    folder,
+    (line) => logLine(ctx, 'warn', line),
+    (error) => {
+      logLine(ctx, 'error', `the server lock was lost (${error.message}): stopping, so that two servers never change one folder`);
+      lost.abort(error);
+    },
+  );
+  if (lock === null) logLine(ctx, 'warn', `${folder} cannot be written: serving without the one-server-per-folder lock`);
+  return lock;
+}
 
 /** One line of the server's log on stderr: time, level, message. */
 function logLine(ctx: CommandContext, level: 'info' | 'warn' | 'error', message: string): void {
