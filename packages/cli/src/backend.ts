@@ -5,7 +5,7 @@ import type { BaseKeyValueStore } from '@kv2/core';
 import type { CommandContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 import type { FlagGroup, FlagSpec, ParsedFlags } from './flags.js';
-import { legacyMountFile, mountTablePath, readMountTable, tableMountFile } from './mount-table.js';
+import { legacyMountFile, mountTablePath, readMountTable, tableMountFile, type MountTableContent } from './mount-table.js';
 import { cleanKey, sanitizePath, type KvTarget } from './paths.js';
 
 /** The file a local command uses when neither `-file` nor `KV2_FILE` says otherwise. */
@@ -173,6 +173,8 @@ export async function resolveTarget(
   // bao trims spaces and leading and trailing slashes from the path first (`kv put secret/app/`
   // writes secret/app), so kv2 does too: what is printed and what is done stay the same path.
   const path = sanitizePath(arg);
+  // Read once: the mount lookup and the existence check below both need it.
+  const table = choice.kind === 'file' ? readMountTable(choice.file) : undefined;
   let target: KvTarget;
   if (mountFlag !== undefined && mountFlag !== '') {
     target = { mount: sanitizePath(mountFlag), key: path };
@@ -181,14 +183,13 @@ export async function resolveTarget(
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   } else {
     // A mount table knows nested mounts (team/kv), as a server's preflight does.
-    const mount = (choice.kind === 'file' ? tableMountFor(choice.file, path) : undefined) ?? firstSegment(path);
+    const mount = tableMountFor(table, path) ?? firstSegment(path);
     target = { mount, key: path.slice(mount.length).replace(/^\/+/, '') };
   }
   target = { mount: target.mount, key: cleanKey(target.key) };
   if (target.mount === '')
     throw new UsageError(`missing mount in ${JSON.stringify(arg)}: write <mount>/<path>, e.g. secret/app/db, or use -mount`, command);
-  if (choice.kind === 'file' && !localMountExists(choice.file, target.mount)) {
-    const table = readMountTable(choice.file);
+  if (choice.kind === 'file' && !localMountExists(choice.file, table, target.mount)) {
     throw new CliError(
       table !== undefined
         ? `no KV v2 mount ${JSON.stringify(`${target.mount}/`)} in the local store's mount table ${mountTablePath(choice.file)} (mounts: ${table.mounts.map((m) => `${m.path}/`).join(', ') || 'none'})`
@@ -211,14 +212,13 @@ function mountFile(file: string, mount: string): string {
 }
 
 /** The longest mount in the local store's mount table that `path` falls in, if there is a table and such a mount. */
-function tableMountFor(file: string, path: string): string | undefined {
-  const mounts = readMountTable(file)?.mounts.map((m) => m.path) ?? [];
+function tableMountFor(table: MountTableContent | undefined, path: string): string | undefined {
+  const mounts = table?.mounts.map((m) => m.path) ?? [];
   return mounts.filter((m) => path === m || path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
 }
 
 /** True when the local store at `file` has `mount`: in its mount table, or (without one) `secret` or a mount whose file exists. */
-function localMountExists(file: string, mount: string): boolean {
-  const table = readMountTable(file);
+function localMountExists(file: string, table: MountTableContent | undefined, mount: string): boolean {
   if (table !== undefined) return table.mounts.some((m) => m.path === mount);
   return mount === LOCAL_MOUNT || existsSync(legacyMountFile(file, mount, LOCAL_MOUNT));
 }
