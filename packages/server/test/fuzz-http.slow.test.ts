@@ -498,13 +498,17 @@ describe('fuzzing the HTTP server with hostile requests', () => {
     const sentinelBefore = await sentinel();
     await fc.assert(
       fc.asyncProperty(fc.array(exchangeArb, { minLength: 5, maxLength: 30 }), async (steps) => {
-        // True when the last exchange ended with a request unanswered (the connection was closed on
-        // a later bad request, or half-closed by the client): that request may still be finishing.
+        // True when an exchange since the last settle() ended with a request unanswered (the
+        // connection was closed on a later bad request, or half-closed by the client): that request
+        // may still be finishing, also while later exchanges run, until the server is settled.
         let unsettled = false;
         let previous = '';
         for (const step of steps) {
           const unauthenticated = step.token !== 'valid' && step.token !== 'bearer-valid';
-          if (unauthenticated && unsettled) await settle();
+          if (unauthenticated && unsettled) {
+            await settle();
+            unsettled = false;
+          }
           const prior = previous;
           const before = unauthenticated ? { api: await store.exportDocument(), files: await folderBytes() } : undefined;
           const bytes = Buffer.concat(step.requests.map((r, i) => encode(r, step.token, i === step.requests.length - 1)));
@@ -518,7 +522,7 @@ describe('fuzzing the HTTP server with hostile requests', () => {
             result.text,
             step.requests.map((r) => r.method),
           );
-          unsettled = result.finned || got.filter((a) => a.status !== 100).length < step.requests.length;
+          unsettled ||= result.finned || got.filter((a) => a.status !== 100).length < step.requests.length;
           previous = `${JSON.stringify(step)} answered ${JSON.stringify(result.text)} unsettled ${unsettled}`;
           for (const answer of got) {
             statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
